@@ -1,0 +1,210 @@
+"""Briefing stage: extractive, cited summaries of events and stories, and their rendering.
+
+Every summary sentence is a sentence of a source document, never generated text. A
+sentence that several documents carry (verbatim or nearly) is shown once and cites them
+all, with the number of independent sources among them.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from dataclasses import asdict, dataclass
+
+import numpy as np
+from rapidfuzz import fuzz
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from . import provenance
+from .model import Citation, Corpus, Document, Event, Story
+from .text import split_sentences
+
+# Sentences shorter than this many words are headings or fragments, not summary material.
+MIN_SENTENCE_WORDS = 8
+# Sentences this similar (rapidfuzz token_set_ratio, 0-100) say the same thing: one
+# citation with both sources. 85 keeps light copy edits together and paraphrases apart.
+SAME_SENTENCE_RATIO = 85
+# Summary length per event, in sentences.
+SUMMARY_SENTENCES = 3
+# Maximal marginal relevance: weight of relevance against novelty when picking sentences.
+MMR_RELEVANCE = 0.7
+# Extra weight for sentences in a document's first paragraphs (news leads carry the event).
+LEAD_BONUS = 0.15
+LEAD_SENTENCES = 3
+
+
+@dataclass
+class CandidateSentence:
+    text: str
+    document_ids: list[str]
+    position: int  # index of the sentence in the first document that carries it
+
+
+def candidate_sentences(docs: list[Document], originals: dict[str, str]) -> list[CandidateSentence]:
+    """Sentences of the event's documents, originals first, near-identical ones merged."""
+    ordered = sorted(docs, key=lambda d: (originals.get(d.id, d.id) != d.id, d.id))
+    found: list[CandidateSentence] = []
+    for doc in ordered:
+        for position, (start, end) in enumerate(split_sentences(doc.clean_text)):
+            text = doc.clean_text[start:end]
+            if len(text.split()) < MIN_SENTENCE_WORDS:
+                continue
+            twin = next((c for c in found if fuzz.token_set_ratio(c.text, text) >= SAME_SENTENCE_RATIO), None)
+            if twin is None:
+                found.append(CandidateSentence(text, [doc.id], position))
+            elif doc.id not in twin.document_ids:
+                twin.document_ids.append(doc.id)
+    return found
+
+
+def pick_sentences(candidates: list[CandidateSentence], count: int) -> list[CandidateSentence]:
+    """Central, well-supported, non-redundant sentences (MMR over TF-IDF)."""
+    if len(candidates) <= count:
+        return candidates
+    vectors = TfidfVectorizer(sublinear_tf=True, stop_words="english").fit_transform([c.text for c in candidates])
+    centroid = np.asarray(vectors.mean(axis=0))
+    relevance = (vectors @ centroid.T).ravel()
+    relevance = relevance / (relevance.max() or 1.0)
+    relevance += np.array([LEAD_BONUS if c.position < LEAD_SENTENCES else 0.0 for c in candidates])
+    relevance += np.array([0.1 * (len(c.document_ids) - 1) for c in candidates])
+    similarity = (vectors @ vectors.T).toarray()
+    chosen: list[int] = []
+    while len(chosen) < count:
+        novelty = similarity[:, chosen].max(axis=1) if chosen else np.zeros(len(candidates))
+        score = MMR_RELEVANCE * relevance - (1 - MMR_RELEVANCE) * novelty
+        score[chosen] = -np.inf
+        chosen.append(int(np.argmax(score)))
+    return [candidates[i] for i in sorted(chosen, key=lambda i: (candidates[i].document_ids[0], candidates[i].position))]
+
+
+def summarize_event(event: Event, docs: dict[str, Document], corpus: Corpus, originals: dict[str, str]) -> list[Citation]:
+    outlets = {d.id: d.outlet for d in corpus.documents}
+    picked = pick_sentences(candidate_sentences([docs[i] for i in event.document_ids], originals), SUMMARY_SENTENCES)
+    return [
+        Citation(c.text, sorted(c.document_ids), provenance.independent_sources(c.document_ids, corpus.reuse, outlets))
+        for c in picked
+    ]
+
+
+def summarize(corpus: Corpus) -> None:
+    """Fill every event's summary and every story's (one cited lead sentence per event)."""
+    docs = {d.id: d for d in corpus.documents}
+    originals = provenance.source_of(corpus.documents, corpus.reuse)
+    for event in corpus.events:
+        event.summary = summarize_event(event, docs, corpus, originals)
+    events = {e.id: e for e in corpus.events}
+    for story in corpus.stories:
+        story.summary = [events[i].summary[0] for i in story.event_ids if events[i].summary]
+
+
+# Rendering. Article text is hostile: every renderer escapes it for its medium.
+
+
+def date_label(event: Event) -> str:
+    if event.date.value is None:
+        return "date unknown"
+    return event.date.value if event.date.certain else f"{event.date.value} (uncertain)"
+
+
+def timeline_data(corpus: Corpus) -> list[dict]:
+    events = {e.id: e for e in corpus.events}
+    docs = {d.id: d for d in corpus.documents}
+    quotes = {q.id: q for q in corpus.quotes}
+    out = []
+    for story in corpus.stories:
+        out.append(
+            {
+                "story": {"id": story.id, "title": story.title},
+                "events": [
+                    {
+                        **{k: v for k, v in asdict(events[i]).items() if k not in ("quote_ids",)},
+                        "documents": [
+                            {"id": d, "path": docs[d].path, "title": docs[d].title, "outlet": docs[d].outlet}
+                            for d in events[i].document_ids
+                        ],
+                        "quotes": [
+                            {"speaker": quotes[q].speaker, "text": quotes[q].text, "document_ids": quotes[q].document_ids}
+                            for q in events[i].quote_ids
+                        ],
+                    }
+                    for i in story.event_ids
+                ],
+            }
+        )
+    return out
+
+
+def cite(citation: Citation, short: dict[str, str]) -> str:
+    refs = ", ".join(short[d] for d in citation.document_ids)
+    return f"[{refs}; {citation.independent_sources} independent]"
+
+
+def short_names(corpus: Corpus) -> dict[str, str]:
+    """Readable document labels for citations: the file name when unique, else the id."""
+    names = {}
+    for doc in corpus.documents:
+        base = re.split(r"[\\/]", doc.path)[-1]
+        names[doc.id] = base
+    if len(set(names.values())) < len(names):
+        return {d.id: d.id for d in corpus.documents}
+    return names
+
+
+def render_text(corpus: Corpus) -> str:
+    """Plain text; the CLI prints it without markup interpretation."""
+    short = short_names(corpus)
+    events = {e.id: e for e in corpus.events}
+    quotes = {q.id: q for q in corpus.quotes}
+    lines = []
+    for story in corpus.stories:
+        lines.append(f"Story: {story.title}  ({len(story.event_ids)} events)")
+        for i in story.event_ids:
+            event = events[i]
+            lines.append("")
+            lines.append(f"{date_label(event)}  {event.title}")
+            lines.append(
+                f"    {len(event.document_ids)} documents, {event.independent_sources} independent sources; "
+                f"date evidence: {'; '.join(event.date.evidence[:2]) or 'none'}"
+            )
+            if event.date.alternatives:
+                lines.append(f"    other possible dates: {', '.join(event.date.alternatives[:5])}")
+            for citation in event.summary:
+                lines.append(f"    - {citation.text} {cite(citation, short)}")
+            for q in event.quote_ids[:3]:
+                quote = quotes[q]
+                lines.append(f"    > \"{quote.text}\" — {quote.speaker or 'unattributed'} [{', '.join(short[d] for d in quote.document_ids)}]")
+        lines.append("")
+    return "\n".join(lines)
+
+
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-!|>~])")
+
+
+def md(text: str) -> str:
+    """Markdown-safe: HTML escaped, markup characters backslashed."""
+    return MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+
+
+def render_markdown(corpus: Corpus) -> str:
+    short = short_names(corpus)
+    events = {e.id: e for e in corpus.events}
+    quotes = {q.id: q for q in corpus.quotes}
+    out = []
+    for story in corpus.stories:
+        out.append(f"# {md(story.title)}\n")
+        for i in story.event_ids:
+            event = events[i]
+            out.append(f"## {md(date_label(event))}: {md(event.title)}\n")
+            out.append(f"*{len(event.document_ids)} documents, {event.independent_sources} independent sources.* ")
+            out.append(f"Date evidence: {md('; '.join(event.date.evidence[:2]) or 'none')}\n")
+            out.extend(f"- {md(c.text)} {md(cite(c, short))}" for c in event.summary)
+            out.extend(
+                f"> “{md(quotes[q].text)}” — {md(quotes[q].speaker or 'unattributed')}" for q in event.quote_ids[:3]
+            )
+            out.append("")
+    return "\n".join(out)
+
+
+def render_json(corpus: Corpus) -> str:
+    return json.dumps(timeline_data(corpus), ensure_ascii=False, indent=2)

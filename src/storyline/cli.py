@@ -1,0 +1,126 @@
+"""Command line: thin commands over the pipeline, the store and the renderers."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from . import briefing, export, pipeline
+from .errors import StorylineError
+from .store import DEFAULT_DB, Store
+
+app = typer.Typer(
+    help="Turn piles of scraped news articles into deduplicated, dated, source-attributed events and timelines.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False)
+
+DbOption = Annotated[Path, typer.Option("--db", help="SQLite store file.")]
+
+
+class TimelineFormat(str, Enum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+
+
+class ExportFormat(str, Enum):
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+def fail(exc: StorylineError) -> None:
+    err.print(f"error: {exc}", markup=False)
+    raise typer.Exit(1)
+
+
+@app.command()
+def run(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (.txt, .html, .htm, .jsonl), read recursively.")],
+    db: DbOption = Path(DEFAULT_DB),
+    metadata: Annotated[
+        Path | None, typer.Option("--metadata", help="Sidecar CSV/JSON: file -> url, outlet, published, title, author.")
+    ] = None,
+    knowledge: Annotated[
+        list[Path] | None, typer.Option("--knowledge", help="Extra knowledge folder(s), same CSV format as the built-in one.")
+    ] = None,
+) -> None:
+    """Ingest and process articles into the store. Incremental: known documents are skipped."""
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        err.print(f"error: no such file or folder: {', '.join(map(str, missing))}", markup=False)
+        raise typer.Exit(2)
+    try:
+        ctx = pipeline.Context.default(knowledge)
+        with Store(db) as store, Progress(
+            SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            console=err, transient=not err.is_terminal,
+        ) as progress:
+            docs_task = progress.add_task("documents", total=None)
+            corpus_task = progress.add_task("corpus", total=len(pipeline.CORPUS_STAGES), visible=False)
+
+            def on_batch(done: int, total: int) -> None:
+                progress.update(docs_task, completed=done, total=total)
+
+            def on_stage(name: str) -> None:
+                progress.update(corpus_task, visible=True, description=f"corpus: {name}", advance=1)
+
+            report = pipeline.run(paths, store, ctx, metadata, on_batch, on_stage)
+    except StorylineError as exc:
+        fail(exc)
+    for problem in report.errors:
+        err.print(f"skipped: {problem}", markup=False)
+    err.print(
+        f"{report.read} documents read, {report.added} added, {report.already_stored} already stored, "
+        f"{len(report.errors)} problems; corpus {'rebuilt' if report.corpus_rebuilt else 'unchanged'} ({db})",
+        markup=False,
+    )
+
+
+@app.command()
+def timeline(
+    db: DbOption = Path(DEFAULT_DB),
+    format: Annotated[TimelineFormat, typer.Option("--format", help="Output format.")] = TimelineFormat.text,
+) -> None:
+    """Print the stories' dated timelines with cited event summaries."""
+    corpus = open_corpus(db)
+    render = {"text": briefing.render_text, "markdown": briefing.render_markdown, "json": briefing.render_json}
+    out.print(render[format.value](corpus), markup=False)
+
+
+@app.command("export")
+def export_command(
+    format: Annotated[ExportFormat, typer.Option("--format", help="jsonl: one object per line; csv: one file per record type.")],
+    db: DbOption = Path(DEFAULT_DB),
+    out_path: Annotated[Path | None, typer.Option("--out", help="File (jsonl) or folder (csv); jsonl defaults to stdout.")] = None,
+) -> None:
+    """Export documents, events, quotes, entities, reuse links and stories."""
+    corpus = open_corpus(db)
+    if format is ExportFormat.csv:
+        for path in export.write_csv(corpus, out_path or Path("storyline-export")):
+            err.print(f"wrote {path}", markup=False)
+    elif out_path:
+        with out_path.open("w", encoding="utf-8") as handle:
+            count = export.write_jsonl(corpus, handle)
+        err.print(f"wrote {count} records to {out_path}", markup=False)
+    else:
+        export.write_jsonl(corpus, sys.stdout)
+
+
+def open_corpus(db: Path):
+    if not db.exists():
+        err.print(f"error: {db}: no such store; run `storyline run PATH --db {db}` first", markup=False)
+        raise typer.Exit(2)
+    try:
+        with Store(db) as store:
+            return store.corpus()
+    except StorylineError as exc:
+        fail(exc)

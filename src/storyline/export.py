@@ -1,0 +1,90 @@
+"""Exports: the documented JSONL contract (one object per line, each with "type") and CSV.
+
+The record shapes here are the contract later tools rely on (see README, "Export
+format"); add fields freely, never rename or remove one.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+from . import provenance
+from .model import Corpus
+
+RECORD_TYPES = ("document", "event", "quote", "entity", "reuse", "story")
+
+
+def records(corpus: Corpus) -> Iterator[dict]:
+    """Every exported record, in a stable order: documents, events, quotes, entities, reuse, stories."""
+    event_of = {d: e.id for e in corpus.events for d in e.document_ids}
+    originals = provenance.source_of(corpus.documents, corpus.reuse)
+    copies: dict[str, list[str]] = {}
+    for doc_id, original in originals.items():
+        if original != doc_id:
+            copies.setdefault(original, []).append(doc_id)
+    for d in corpus.documents:
+        yield {
+            "type": "document", "id": d.id, "path": d.path, "title": d.title, "outlet": d.outlet,
+            "byline": d.byline, "dateline": d.dateline, "url": d.url,
+            "published": d.published.value if d.published else None,
+            "published_certain": bool(d.published and d.published.certain),
+            "published_evidence": d.published.evidence if d.published else [],
+            "text": d.clean_text,
+            "copy_of": originals[d.id] if originals.get(d.id, d.id) != d.id else None,
+            "original_of": sorted(copies.get(d.id, [])),
+            "event_id": event_of.get(d.id),
+        }
+    for e in corpus.events:
+        yield {
+            "type": "event", "id": e.id, "date": e.date.value, "date_certain": e.date.certain,
+            "date_evidence": e.date.evidence, "date_alternatives": e.date.alternatives, "title": e.title,
+            "summary": [{"text": c.text, "document_ids": c.document_ids, "independent_sources": c.independent_sources} for c in e.summary],
+            "document_ids": e.document_ids, "independent_sources": e.independent_sources,
+            "actors": e.actors, "quote_ids": e.quote_ids,
+        }
+    for q in corpus.quotes:
+        yield {
+            "type": "quote", "id": q.id, "speaker": q.speaker, "speaker_entity_id": q.speaker_entity_id,
+            "text": q.text, "document_ids": q.document_ids, "occurrences": [list(o) for o in q.occurrences],
+            "independent_sources": q.independent_sources, "event_id": q.event_id,
+        }
+    for n in corpus.entities:
+        yield {"type": "entity", "id": n.id, "name": n.name, "kind": n.kind, "aliases": n.aliases}
+    for r in corpus.reuse:
+        yield {
+            "type": "reuse", "source_document_id": r.source_document_id, "target_document_id": r.target_document_id,
+            "kind": r.kind, "score": r.score, "spans": [list(s) for s in r.spans], "evidence": r.evidence,
+        }
+    for s in corpus.stories:
+        yield {"type": "story", "id": s.id, "title": s.title, "event_ids": s.event_ids,
+               "summary": [{"text": c.text, "document_ids": c.document_ids} for c in s.summary]}
+
+
+def write_jsonl(corpus: Corpus, out) -> int:
+    count = 0
+    for record in records(corpus):
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        count += 1
+    return count
+
+
+def write_csv(corpus: Corpus, folder: Path) -> list[Path]:
+    """One CSV per record type in ``folder``; list and object values as JSON text."""
+    folder.mkdir(parents=True, exist_ok=True)
+    by_type: dict[str, list[dict]] = {t: [] for t in RECORD_TYPES}
+    for record in records(corpus):
+        by_type[record.pop("type")].append(record)
+    written = []
+    for kind, rows in by_type.items():
+        path = folder / f"{kind}s.csv" if not kind.endswith("y") else folder / f"{kind[:-1]}ies.csv"
+        fields = list(rows[0]) if rows else ["id"]
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=fields)
+            writer.writeheader()
+            for row in rows:
+                writer.writerow({k: json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v for k, v in row.items()})
+        written.append(path)
+    return written

@@ -1,0 +1,221 @@
+"""The stages in order, and the runner that checks each one keeps its contract.
+
+Document stages are functions over a batch of Documents (so a distributed engine can map
+them over partitions unchanged); corpus stages see every document and fill the Corpus.
+Each stage declares the fields it reads and the fields it sets. A document that makes a
+document stage fail is set aside with a StageError naming the stage and the document;
+the rest of the batch goes on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from . import briefing, clean, dating, entities, events, provenance, quotes, timex
+from .errors import StageError, StorylineError
+from .ingest import ingest
+from .knowledge import Knowledge, load_knowledge
+from .model import Corpus, Document
+from .nlp import load_nlp
+from .store import Store
+
+
+@dataclass
+class Context:
+    """What stages need besides documents: the language model and the knowledge files."""
+
+    knowledge: Knowledge
+    nlp_loader: Callable[[], object] = load_nlp
+    _nlp: object | None = field(default=None, repr=False)
+
+    @property
+    def nlp(self):
+        if self._nlp is None:
+            self._nlp = self.nlp_loader()
+        return self._nlp
+
+    @classmethod
+    def default(cls, knowledge_dirs: list[Path] | None = None) -> Context:
+        return cls(knowledge=load_knowledge(knowledge_dirs or ()))
+
+
+@dataclass(frozen=True)
+class DocumentStage:
+    name: str
+    version: str
+    requires: tuple[str, ...]
+    assigns: tuple[str, ...]
+    run: Callable[[list[Document], Context], list[Document]]
+
+
+@dataclass(frozen=True)
+class CorpusStage:
+    name: str
+    version: str
+    requires: tuple[str, ...]
+    assigns: tuple[str, ...]
+    run: Callable[[Corpus, Context], None]
+
+
+def clean_stage(docs: list[Document], ctx: Context) -> list[Document]:
+    return clean.clean_documents(docs)
+
+
+def extract_stage(docs: list[Document], ctx: Context) -> list[Document]:
+    """Entity mentions and quotes, from one spaCy pass per document."""
+    for doc, parsed in zip(docs, ctx.nlp.pipe(d.clean_text for d in docs)):
+        doc.mentions = entities.find_mentions(doc.clean_text, parsed)
+        doc.quotes = quotes.find_quotes(doc.clean_text, doc.mentions, parsed)
+    return docs
+
+
+def date_stage(docs: list[Document], ctx: Context) -> list[Document]:
+    """Publication date (given, printed or inferred), then every temporal expression against it."""
+    for doc in docs:
+        doc.published = dating.infer_publication_date(doc, ctx.knowledge)
+        doc.event_date = dating.infer_event_date(doc, doc.published, ctx.knowledge)
+        reference = date.fromisoformat(doc.published.value) if doc.published and doc.published.value else None
+        doc.temporal_expressions = timex.find_temporal_expressions(doc.clean_text, reference)
+    return docs
+
+
+def provenance_stage(corpus: Corpus, ctx: Context) -> None:
+    corpus.reuse = provenance.find_reuse(corpus.documents)
+
+
+def entity_stage(corpus: Corpus, ctx: Context) -> None:
+    corpus.entities = entities.resolve_entities(corpus.documents)
+
+
+def quote_stage(corpus: Corpus, ctx: Context) -> None:
+    corpus.quotes = quotes.merge_quotes(corpus.documents, provenance.source_of(corpus.documents, corpus.reuse))
+
+
+def event_stage(corpus: Corpus, ctx: Context) -> None:
+    corpus.events = events.group_events(corpus.documents, corpus.reuse, corpus.entities)
+    events.assign_quotes(corpus.events, corpus.quotes)
+    corpus.stories = events.thread_stories(corpus.events, corpus.entities)
+
+
+def briefing_stage(corpus: Corpus, ctx: Context) -> None:
+    briefing.summarize(corpus)
+
+
+DOCUMENT_STAGES = (
+    DocumentStage("clean", "1", ("raw_text", "raw_format", "given"),
+                  ("clean_text", "paragraphs", "title", "outlet", "byline", "dateline", "date_stamp"), clean_stage),
+    DocumentStage("extract", "1", ("clean_text",), ("mentions", "quotes"), extract_stage),
+    DocumentStage("date", "1", ("clean_text", "title", "date_stamp", "given"),
+                  ("published", "event_date", "temporal_expressions"), date_stage),
+)
+CORPUS_STAGES = (
+    CorpusStage("provenance", "1", ("documents",), ("reuse",), provenance_stage),
+    CorpusStage("entities", "1", ("documents",), ("entities",), entity_stage),
+    CorpusStage("quotes", "1", ("documents", "reuse"), ("quotes",), quote_stage),
+    CorpusStage("events", "1", ("documents", "reuse", "entities", "quotes"), ("events", "stories"), event_stage),
+    CorpusStage("briefing", "1", ("documents", "events", "reuse"), ("events", "stories"), briefing_stage),
+)
+PIPELINE_VERSION = "+".join(f"{s.name}.v{s.version}" for s in DOCUMENT_STAGES + CORPUS_STAGES)
+
+
+def run_stage_checked(stage: DocumentStage, docs: list[Document], ctx: Context) -> list[Document]:
+    result = stage.run(docs, ctx)
+    if not isinstance(result, list) or len(result) != len(docs) or not all(isinstance(d, Document) for d in result):
+        raise StageError(stage.name, f"returned {type(result).__name__} instead of {len(docs)} Documents")
+    return result
+
+
+def process_documents(docs: list[Document], ctx: Context) -> tuple[list[Document], list[StageError]]:
+    """Run every document stage; a document that fails one is reported and left out."""
+    errors: list[StageError] = []
+    for stage in DOCUMENT_STAGES:
+        try:
+            docs = run_stage_checked(stage, docs, ctx)
+        except Exception as batch_exc:  # find the culprit(s): retry one by one
+            if len(docs) == 1:
+                errors.append(as_stage_error(stage, batch_exc, docs[0]))
+                return [], errors
+            kept = []
+            for doc in docs:
+                try:
+                    kept.extend(run_stage_checked(stage, [doc], ctx))
+                except Exception as exc:
+                    errors.append(as_stage_error(stage, exc, doc))
+            docs = kept
+    return docs, errors
+
+
+def as_stage_error(stage: DocumentStage, exc: Exception, doc: Document) -> StageError:
+    if isinstance(exc, StageError):
+        return exc
+    return StageError(stage.name, f"{type(exc).__name__}: {exc}", doc.path)
+
+
+def process_corpus(documents: list[Document], ctx: Context, on_stage: Callable[[str], None] | None = None) -> Corpus:
+    """Run the corpus stages over every document; they are deterministic for a given set."""
+    corpus = Corpus(documents=sorted(documents, key=lambda d: d.id))
+    for stage in CORPUS_STAGES:
+        if on_stage:
+            on_stage(stage.name)
+        try:
+            stage.run(corpus, ctx)
+        except StageError:
+            raise
+        except Exception as exc:
+            raise StageError(stage.name, f"{type(exc).__name__}: {exc}") from exc
+    return corpus
+
+
+# Documents go through the document stages this many at a time; each batch is saved in
+# one transaction, so a killed run loses at most one batch of work and no records.
+BATCH_SIZE = 32
+
+
+@dataclass
+class RunReport:
+    """What one `run` did, for the CLI to tell the user."""
+
+    read: int = 0
+    added: int = 0
+    already_stored: int = 0
+    errors: list[StorylineError] = field(default_factory=list)
+    corpus_rebuilt: bool = False
+
+
+def corpus_fingerprint(document_ids: set[str], ctx: Context) -> str:
+    """Changes when the documents, the stages or the knowledge change; else the corpus stands."""
+    key = "\n".join([PIPELINE_VERSION, str(ctx.knowledge.version), *sorted(document_ids)])
+    return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+def run(
+    paths: list[Path],
+    store: Store,
+    ctx: Context,
+    sidecar: Path | None = None,
+    on_batch: Callable[[int, int], None] | None = None,
+    on_stage: Callable[[str], None] | None = None,
+) -> RunReport:
+    """Ingest ``paths`` into ``store`` and bring every derived result up to date; incremental."""
+    ingested = ingest(paths, sidecar)
+    stored = store.document_ids()
+    new = [d for d in ingested.documents if d.id not in stored]
+    report = RunReport(read=len(ingested.documents), already_stored=len(ingested.documents) - len(new))
+    report.errors.extend(ingested.errors)
+    for start in range(0, len(new), BATCH_SIZE):
+        done, failed = process_documents(new[start : start + BATCH_SIZE], ctx)
+        store.save_documents(done, PIPELINE_VERSION)
+        report.added += len(done)
+        report.errors.extend(failed)
+        if on_batch:
+            on_batch(min(start + BATCH_SIZE, len(new)), len(new))
+    store.save_errors(report.errors)
+    fingerprint = corpus_fingerprint(store.document_ids(), ctx)
+    if fingerprint != store.corpus_fingerprint():
+        store.save_corpus(process_corpus(store.documents(), ctx, on_stage), fingerprint)
+        report.corpus_rebuilt = True
+    return report

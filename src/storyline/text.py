@@ -1,0 +1,37 @@
+"""Sentence spans of clean text, shared by every stage that cites or aligns sentences."""
+
+from __future__ import annotations
+
+import re
+
+# A sentence ends at . ! or ? (optionally followed by closing quotes/brackets) before
+# whitespace and a capital, digit or opening quote; common abbreviations do not end one.
+SENTENCE_END = re.compile(r"""[.!?]['"’”)\]]*(?=\s+['"‘“(\[]?[A-Z0-9])""")
+ABBREVIATIONS = frozenset(
+    "mr mrs ms dr prof gen col lt sgt capt gov sen rep st jr sr inc ltd co corp vs u.s u.k u.n e.g i.e "
+    "jan feb mar apr jun jul aug sep sept oct nov dec".split()
+)
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence, never crossing a paragraph break."""
+    spans = []
+    for paragraph in re.finditer(r"[^\n]+", text):
+        start = paragraph.start()
+        for match in SENTENCE_END.finditer(paragraph.group()):
+            cut = paragraph.start() + match.end()
+            word = re.search(r"([\w.]+)[.!?]$", text[start : paragraph.start() + match.start() + 1])
+            if word and word.group(1).lower().rstrip(".") in ABBREVIATIONS:
+                continue
+            spans.append(strip_span(text, start, cut))
+            start = cut
+        spans.append(strip_span(text, start, paragraph.end()))
+    return [span for span in spans if span[1] > span[0]]
+
+
+def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
