@@ -1,0 +1,589 @@
+"""Find temporal expressions in English news text and resolve them to TimeML values.
+
+Rule-based on purpose: the dating stage needs to know *why* a value was chosen
+(which rule, which tense, which reference), and it needs the reference-free parse
+(weekday + tense, day-month, year) to reason over many candidate publication days.
+So parsing (:func:`parse_temporal_expressions`) is kept apart from resolution
+(:func:`resolve_timex`), and :func:`find_temporal_expressions` composes the two.
+
+Conventions (TimeML): days ``2026-02-04``, ISO weeks ``2026-W06``, weekends
+``2026-W05-WE``, months ``2026-02``, seasons ``2026-SP``, quarters ``2026-Q1``,
+years ``2023``, decades ``202``, ``PRESENT_REF``/``PAST_REF``/``FUTURE_REF``,
+durations ``P3D``/``PT8M``/``PXY``, sets ``P1Y``.
+
+Tense rule: a bare weekday, month or season means the most recent one on or before
+the reference unless the clause speaks of the future ("will", "is expected to",
+"later on", "next").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from storyline.model import TemporalExpression
+
+# Article text is hostile input: look at most this much of it (about 300 pages).
+MAX_TEXT_CHARS = 1_000_000
+# A clause rarely runs longer than this; bounding the look-around keeps tense
+# detection linear and stops one long sentence from colouring a distant mention.
+MAX_CLAUSE_CHARS = 160
+
+MONTHS = {
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
+    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
+    "sept": 9, "oct": 10, "nov": 11, "dec": 12,
+}  # fmt: skip
+WEEKDAYS = {
+    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5,
+    "sunday": 6, "mon": 0, "tue": 1, "tues": 1, "wed": 2, "thu": 3, "thur": 3, "thurs": 3,
+    "fri": 4, "sat": 5, "sun": 6,
+}  # fmt: skip
+NUMBERS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+    "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+    "sixty": 60, "ninety": 90, "hundred": 100, "couple": 2, "a couple of": 2,
+}  # fmt: skip
+VAGUE_NUMBERS = ("several", "few", "a few", "many", "some", "numerous", "dozens of")
+UNITS = {
+    "second": "S", "minute": "M", "hour": "H", "day": "D", "week": "W", "month": "M",
+    "year": "Y", "decade": "DE", "century": "CE", "quarter": "Q", "weekend": "WE",
+}  # fmt: skip
+TIME_UNITS = ("second", "minute", "hour")
+SEASONS = {"spring": ("SP", 3), "summer": ("SU", 6), "autumn": ("FA", 9), "fall": ("FA", 9), "winter": ("WI", 12)}
+
+_MONTH = (
+    r"(?:(?:January|February|March|April|May|June|July|August|September|October|November|December)\b"
+    r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b\.?)"
+)
+_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+_YEAR = r"(?:1[6-9]\d\d|20\d\d)"
+_NUM_WORD = "|".join(sorted((re.escape(k) for k in NUMBERS), key=len, reverse=True))
+_VAGUE = "|".join(re.escape(v) for v in VAGUE_NUMBERS)
+_NUM = rf"(?:\d{{1,4}}|{_NUM_WORD}|{_VAGUE})"
+_UNIT = r"(?:second|minute|hour|day|week|month|year|decade|centur(?:y|ie))s?"
+_DM = rf"(?:(?P<dmd>{_DAY})\s+(?:of\s+)?(?P<dmm>{_MONTH})|(?P<mdm>{_MONTH})\s+(?P<mdd>{_DAY})(?![\d:]))"
+
+FUTURE_CUE = re.compile(
+    r"\b(?:will|won't|shall|(?:is|are|am|'s|'re)\s+(?:also\s+|still\s+|now\s+|not\s+)?"
+    r"(?:expected|due|set|scheduled|slated|poised|going|planning|likely|to\s+be\s+held)\s+to"
+    r"|plans?\s+to|upcoming|forthcoming)\b|'ll\b",
+    re.IGNORECASE,
+)
+CLAUSE_BOUNDARY = re.compile(
+    r"[.!?;:\n\u201c\u201d\"]|,\s|\b(?:that|which|who|whom|while|whereas|but|after|before|since)\b",
+    re.IGNORECASE,
+)
+SENTENCE_BOUNDARY = re.compile(r"(?<![A-Z][a-z])(?<![A-Z])[.!?]\s+(?=[\"'\u201c\u2018(]?[A-Z0-9])|\n\s*\n")
+
+
+@dataclass(frozen=True)
+class ParsedTimex:
+    """A temporal expression before resolution: what it says, not yet what it denotes."""
+
+    start: int
+    end: int
+    text: str
+    type: str  # DATE | TIME | DURATION | SET
+    kind: str  # which rule found it (see resolve_timex)
+    tense: str  # past | future
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+    weekday: int | None = None  # 0 = Monday
+    offset: int = 0  # -1 last, +1 next, 0 this / bare; N for "N units ago" (negative)
+    unit: str | None = None  # day | week | month | year | quarter | weekend | season ...
+    modifier: str | None = None  # early | late | mid | earlier | later
+    fixed: str | None = None  # value that needs no reference (P3D, PAST_REF, 2014)
+
+    @property
+    def day_resolvable(self) -> bool:
+        """Whether the expression denotes a single day once a reference is known."""
+        return self.type == "DATE" and self.kind in ("date", "monthday", "weekday", "relday")
+
+
+def find_temporal_expressions(text: str, reference: date | None) -> list[TemporalExpression]:
+    """Temporal expressions in ``text`` with TimeML values resolved against ``reference``."""
+    out = []
+    for p in parse_temporal_expressions(text):
+        value, evidence = resolve_timex(p, reference)
+        out.append(TemporalExpression(p.start, p.end, p.text, p.type, value, evidence))
+    return out
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+def _rules() -> list[tuple[str, re.Pattern]]:
+    """(kind, pattern) in priority order: earlier rules win ties on the same span."""
+    ci = re.IGNORECASE
+    return [
+        ("iso", re.compile(rf"(?<![\d-])(?P<y>{_YEAR})-(?P<m>0[1-9]|1[0-2])-(?P<d>0[1-9]|[12]\d|3[01])(?![\d])")),
+        ("numeric", re.compile(r"(?<![\d/.])(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{4}|\d{2})(?![\d/])")),
+        (
+            "weekday",
+            re.compile(
+                rf"(?:(?P<pre>last|next|this|coming|past|later\s+on|earlier\s+on|early|late)\s+)?"
+                rf"(?P<wd>{_WEEKDAY})(?:'s|\u2019s)?"
+                rf"(?:,?\s*(?P<paren>\()?\s*{_DM}(?:,?\s+(?P<wy>{_YEAR}))?\s*(?(paren)\)))?",
+            ),
+        ),
+        ("dmy", re.compile(rf"(?<!\d)(?P<d>{_DAY})\s+(?:of\s+)?(?P<m>{_MONTH}),?\s+(?P<y>{_YEAR})(?!\d)")),
+        ("mdy", re.compile(rf"(?P<m>{_MONTH})\s+(?P<d>{_DAY}),?\s+(?P<y>{_YEAR})(?!\d)")),
+        ("monthyear", re.compile(rf"(?:(?P<mod>early|late|mid-?)\s*)?(?P<m>{_MONTH}),?\s+(?:of\s+)?(?P<y>{_YEAR})(?!\d)")),
+        ("monthday", re.compile(rf"(?<!\d)(?:(?P<d1>{_DAY})\s+(?:of\s+)?(?P<m1>{_MONTH})|(?P<m2>{_MONTH})\s+(?P<d2>{_DAY})(?![\d:,]\d|\d))")),
+        (
+            "season",
+            re.compile(
+                rf"(?:(?P<mod>early|late|mid-?)\s*)?(?:(?P<det>this|last|next|past|coming|the)\s+)?"
+                rf"(?P<s>spring|summer|autumn|winter|fall)(?:\s+(?:of\s+)?(?P<y>{_YEAR}))?\b",
+                ci,
+            ),
+        ),
+        (
+            "relunit",
+            re.compile(
+                r"(?:(?P<mod>early|late|mid-?|earlier|later)\s+(?:in\s+)?)?"
+                r"(?P<det>this|last|next|past|coming|previous|current|the\s+past|the\s+last|the\s+next|the\s+coming)"
+                r"\s+(?P<u>week|weekend|month|year|quarter|decade|century)\b(?!-)",
+                ci,
+            ),
+        ),
+        ("ago", re.compile(rf"\b(?P<n>{_NUM})?\s*(?P<u>{_UNIT})\s+(?:ago|earlier|before|back|later|after|from\s+now|hence)\b", ci)),
+        ("relday", re.compile(r"\b(?P<w>the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow|today|yesterday|tomorrow|tonight)\b", ci)),
+        ("ref", re.compile(r"\b(?P<w>right\s+now|now|currently|current|nowadays|at\s+present|these\s+days|recently|in\s+recent\s+(?:years|months|weeks|days)|recent\s+(?:years|months|weeks|days)|recent|the\s+past|in\s+the\s+future|the\s+future|(?:the\s+)?coming\s+(?:years|months|weeks|days)|soon|formerly|previously)\b", ci)),
+        ("decade", re.compile(r"\b(?:the\s+)?(?:(?P<c>1[6-9]|20)(?P<d>\d)0|'(?P<s>\d)0)s\b", ci)),
+        ("quarter", re.compile(r"\b(?:the\s+)?(?P<o>first|second|third|fourth)[\s-]quarter\b", ci)),
+        ("set", re.compile(rf"\b(?:(?:every|each)\s+(?P<u>day|week|month|year|{_WEEKDAY})|(?P<adv>daily|weekly|monthly|annually|yearly))\b", ci)),
+        ("for_units", re.compile(r"\bfor\s+(?P<u>seconds|minutes|hours|days|weeks|months|years|decades|centuries)\b", ci)),
+        ("duration", re.compile(rf"\b(?P<n>{_NUM})(?:\s+|-)(?P<u>{_UNIT})(?:-(?:long|old))?\b", ci)),
+        ("month", re.compile(rf"(?:\b(?P<pre>early|late|mid-?|last|next|this|in|by|until|since|of|from|through)\s+)?(?P<m>{_MONTH})(?![\w])")),
+        ("year", re.compile(rf"(?<![\w$\u00a3\u20ac.,/-])(?:(?P<pre>fiscal|mid-|early|late)\s*)?(?P<y>{_YEAR})(?![\w%/-]|[.,]\d)")),
+    ]
+
+
+RULES = _rules()
+
+
+def parse_temporal_expressions(text: str) -> list[ParsedTimex]:
+    """Every temporal expression in ``text``, non-overlapping, in text order."""
+    text = text[:MAX_TEXT_CHARS]
+    found: list[tuple[int, int, int, ParsedTimex]] = []
+    for priority, (kind, pattern) in enumerate(RULES):
+        for m in pattern.finditer(text):
+            parsed = _parse_match(kind, m, text)
+            if parsed is not None:
+                found.append((parsed.start, -(parsed.end - parsed.start), priority, parsed))
+    found.sort(key=lambda f: (f[0], f[1], f[2]))
+    kept: list[ParsedTimex] = []
+    for _, _, _, p in found:
+        if kept and p.start < kept[-1].end:
+            continue
+        # a longer match starting later but covering more is rare; first-longest wins
+        kept.append(p)
+    return kept
+
+
+def _num(word: str | None) -> int | None:
+    """Numeric value of a count word; None for vague counts ("several")."""
+    if word is None:
+        return 1
+    w = " ".join(word.lower().split())
+    if w.isdigit():
+        return int(w)
+    return NUMBERS.get(w)
+
+
+def _month(word: str) -> int:
+    return MONTHS[word.lower().rstrip(".")]
+
+
+def _day(word: str) -> int:
+    return int(re.match(r"\d+", word).group())
+
+
+def _parse_match(kind: str, m: re.Match, text: str) -> ParsedTimex | None:
+    g = m.groupdict()
+    start, end = m.span()
+    tense = clause_tense(text, start, end)
+    base = dict(start=start, end=end, text=m.group(), type="DATE", kind=kind, tense=tense)
+    if kind in ("iso", "dmy", "mdy"):
+        return ParsedTimex(**{**base, "kind": "date"}, year=int(g["y"]), month=_month(g["m"]) if not g["m"].isdigit() else int(g["m"]), day=_day(g["d"]))
+    if kind == "numeric":
+        a, b, y = int(g["a"]), int(g["b"]), int(g["y"])
+        if y < 100:
+            y += 2000 if y < 50 else 1900
+        month, day = (a, b) if a <= 12 else (b, a)  # US order unless impossible
+        if month > 12:
+            return None
+        return ParsedTimex(**{**base, "kind": "date"}, year=y, month=month, day=day)
+    if kind == "weekday":
+        return _parse_weekday(m, base, text)
+    if kind == "monthyear":
+        return ParsedTimex(**{**base, "kind": "month"}, year=int(g["y"]), month=_month(g["m"]), modifier=_mod(g["mod"]))
+    if kind == "monthday":
+        month = _month(g["m1"] or g["m2"])
+        day = _day(g["d1"] or g["d2"])
+        if (g["m2"] or "").lower().rstrip(".") in ("may", "march") and not (g["m2"] or "")[0].isupper():
+            return None
+        return ParsedTimex(**base, month=month, day=day)
+    if kind == "season":
+        word = g["s"].lower()
+        if word == "fall" and not (g["det"] or g["y"] or g["mod"]):
+            return None  # the verb
+        if g["det"] and g["det"].lower() == "the" and not g["y"]:
+            det_offset = 0
+        else:
+            det_offset = {"last": -1, "past": -1, "next": 1, "coming": 1}.get((g["det"] or "").lower(), 0)
+        future = tense == "future" or det_offset > 0
+        return ParsedTimex(
+            **{**base, "tense": "future" if future else tense},
+            unit=word, year=int(g["y"]) if g["y"] else None, offset=det_offset,
+            modifier=_mod(g["mod"]), fixed=f"{g['y']}-{SEASONS[word][0]}" if g["y"] else None,
+        )  # fmt: skip
+    if kind == "relunit":
+        det = " ".join(g["det"].lower().split())
+        unit = g["u"].lower()
+        if det in ("the past", "the last", "the next", "the coming"):
+            sign = "" if det in ("the past", "the last") else ""
+            return ParsedTimex(**{**base, "type": "DURATION"}, unit=unit, fixed=f"P{sign}1{_unit_code(unit)}")
+        offset = {"last": -1, "past": -1, "previous": -1, "next": 1, "coming": 1}.get(det, 0)
+        return ParsedTimex(**{**base, "tense": "future" if offset > 0 else tense}, unit=unit, offset=offset, modifier=_mod(g["mod"]))
+    if kind == "ago":
+        unit = g["u"].lower().rstrip("s").replace("centurie", "century")
+        n = _num(g["n"])
+        tail = m.group().lower().split()[-1]
+        if tail in ("ago", "back"):
+            if n is None or (g["n"] is None and g["u"].lower().endswith("s")):
+                return ParsedTimex(**base, fixed="PAST_REF")
+            return ParsedTimex(**base, unit=unit, offset=-n)
+        if tail in ("now", "hence"):
+            if n is None or (g["n"] is None and g["u"].lower().endswith("s")):
+                return ParsedTimex(**base, fixed="FUTURE_REF")
+            return ParsedTimex(**{**base, "tense": "future"}, unit=unit, offset=n)
+        if tail in ("earlier", "later") and n is not None:
+            # "a year earlier": an anchored point; the reference is the usual anchor in news
+            return ParsedTimex(**base, unit=unit, offset=n if tail == "later" else -n, modifier="anchored")
+        # "a day after X", "two weeks before X": an offset from the anchor X -> a duration
+        count = "X" if n is None else str(n)
+        span_end = m.start("u") + len(g["u"])
+        return ParsedTimex(**{**base, "end": span_end, "text": text[start:span_end], "type": "DURATION"}, unit=unit, fixed=_duration(count, unit))
+    if kind == "relday":
+        w = " ".join(g["w"].lower().split())
+        offsets = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1, "the day before yesterday": -2, "the day after tomorrow": 2}
+        return ParsedTimex(**{**base, "type": "TIME" if w == "tonight" else "DATE"}, offset=offsets[w], unit="day")
+    if kind == "ref":
+        w = " ".join(g["w"].lower().split())
+        if w in ("in the future", "the future", "soon") or "coming" in w:
+            fixed = "FUTURE_REF"
+        elif w in ("recently", "the past", "formerly", "previously") or w.startswith(("recent", "in recent")):
+            fixed = "PAST_REF"
+        else:
+            fixed = "PRESENT_REF"
+        return ParsedTimex(**base, fixed=fixed)
+    if kind == "decade":
+        if g["s"]:
+            return ParsedTimex(**base, fixed=f"19{g['s']}")
+        return ParsedTimex(**base, fixed=f"{g['c']}{g['d']}")
+    if kind == "quarter":
+        q = {"first": 1, "second": 2, "third": 3, "fourth": 4}[g["o"].lower()]
+        return ParsedTimex(**base, unit="quarter", month=q)
+    if kind == "set":
+        u = (g["u"] or g["adv"]).lower()
+        if u.capitalize() in WEEKDAYS_CAP:
+            return ParsedTimex(**{**base, "type": "SET"}, fixed=f"XXXX-WXX-{WEEKDAYS[u] + 1}")
+        code = {"daily": "D", "weekly": "W", "monthly": "M", "annually": "Y", "yearly": "Y"}.get(u) or UNITS[u]
+        return ParsedTimex(**{**base, "type": "SET"}, fixed=f"P1{code}")
+    if kind == "for_units":
+        unit = g["u"].lower().rstrip("s").replace("centurie", "century")
+        return ParsedTimex(**{**base, "start": m.start("u"), "text": g["u"], "type": "DURATION"}, unit=unit, fixed=_duration("X", unit))
+    if kind == "duration":
+        n = _num(g["n"])
+        unit = g["u"].lower().rstrip("s").replace("centurie", "century")
+        if g["n"].isdigit() and len(g["n"]) == 4 and unit == "year":
+            return None  # "2014 year"
+        return ParsedTimex(**{**base, "type": "DURATION"}, unit=unit, fixed=_duration("X" if n is None else str(n), unit))
+    if kind == "month":
+        return _parse_month(m, base)
+    if kind == "year":
+        pre = (g["pre"] or "").lower()
+        return ParsedTimex(**base, year=int(g["y"]), modifier=_mod(pre) if pre != "fiscal" else None, fixed=g["y"])
+    raise AssertionError(kind)
+
+
+WEEKDAYS_CAP = {w.capitalize() for w in WEEKDAYS}
+
+
+def _mod(word: str | None) -> str | None:
+    if not word:
+        return None
+    return word.lower().rstrip("-")
+
+
+def _unit_code(unit: str) -> str:
+    return UNITS[unit]
+
+
+def _duration(count: str, unit: str) -> str:
+    code = UNITS[unit]
+    if unit in TIME_UNITS:
+        return f"PT{count}{code}"
+    if code == "DE":
+        return f"P{count}0Y" if count != "X" else "PXDE"
+    if code == "CE":
+        return f"P{count}00Y" if count != "X" else "PXCE"
+    return f"P{count}{code}"
+
+
+def _parse_weekday(m: re.Match, base: dict, text: str) -> ParsedTimex:
+    g = m.groupdict()
+    pre = " ".join((g["pre"] or "").lower().split())
+    offset = {"last": -1, "past": -1, "next": 1, "coming": 1}.get(pre, 0)
+    before = text[max(0, m.start() - 9) : m.start()].lower()
+    future = base["tense"] == "future" or offset > 0 or pre == "later on" or bool(re.search(r"later\s+on\s*$", before))
+    month = _month(g["dmm"] or g["mdm"]) if (g["dmm"] or g["mdm"]) else None
+    day = _day(g["dmd"] or g["mdd"]) if month else None
+    return ParsedTimex(
+        **{**base, "tense": "future" if future else "past"},
+        weekday=WEEKDAYS[g["wd"].lower()], offset=offset, month=month, day=day,
+        year=int(g["wy"]) if g["wy"] else None, modifier=pre or None,
+    )  # fmt: skip
+
+
+def _parse_month(m: re.Match, base: dict) -> ParsedTimex | None:
+    g = m.groupdict()
+    word = g["m"].rstrip(".")
+    pre = (g["pre"] or "").lower()
+    if word.lower() in ("may", "march") and not pre:
+        return None  # the verb/noun far more often than the month
+    if pre in ("in", "by", "until", "since", "of", "from", "through"):
+        # the preposition is context, not part of the expression
+        base = {**base, "start": m.start("m"), "text": g["m"]}
+        pre = ""
+    offset = {"last": -1, "next": 1}.get(pre, 0)
+    future = base["tense"] == "future" or offset > 0
+    return ParsedTimex(
+        **{**base, "kind": "month", "tense": "future" if future else base["tense"]},
+        month=_month(word), offset=offset, modifier=_mod(pre) if pre in ("early", "late", "mid", "mid-") else ("this" if pre == "this" else None),
+    )  # fmt: skip
+
+
+# --------------------------------------------------------------------------- tense
+
+
+def clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """The clause around ``text[start:end]``: bounded by punctuation or a subordinator."""
+    lo = max(0, start - MAX_CLAUSE_CHARS)
+    left = text[lo:start]
+    cut = lo
+    for b in CLAUSE_BOUNDARY.finditer(left):
+        cut = lo + b.end()
+    hi = min(len(text), end + MAX_CLAUSE_CHARS)
+    b = CLAUSE_BOUNDARY.search(text, end, hi)
+    return cut, b.start() if b else hi
+
+
+def sentence_bounds(text: str, start: int, end: int, limit: int = 600) -> tuple[int, int]:
+    """The sentence around ``text[start:end]`` (bounded to ``limit`` chars each side)."""
+    lo = max(0, start - limit)
+    cut = lo
+    for b in SENTENCE_BOUNDARY.finditer(text, lo, start):
+        cut = b.end()
+    hi = min(len(text), end + limit)
+    b = SENTENCE_BOUNDARY.search(text, end, hi)
+    return cut, b.start() + 1 if b else hi
+
+
+def clause_tense(text: str, start: int, end: int) -> str:
+    """``future`` when the clause around the span speaks of the future, else ``past``.
+
+    News reports completed events; present tense in a news clause reports them too
+    ("Putin says ... on Friday"), so only explicit future cues flip the default.
+    """
+    lo, hi = clause_bounds(text, start, end)
+    if FUTURE_CUE.search(text, lo, hi):
+        return "future"
+    return "past"
+
+
+# --------------------------------------------------------------------------- resolution
+
+
+def resolve_timex(p: ParsedTimex, reference: date | None) -> tuple[str | None, str]:
+    """The TimeML value of ``p`` given the reference date, with the evidence for it."""
+    if p.fixed is not None and p.kind not in ("season",):
+        return p.fixed, _fixed_evidence(p)
+    if p.kind == "date":
+        try:
+            d = date(p.year, p.month, p.day)
+        except ValueError:
+            return None, "not a calendar date"
+        return d.isoformat(), "explicit date"
+    if p.kind == "month" and p.year is not None:
+        return f"{p.year:04d}-{p.month:02d}", "explicit month and year"
+    if p.kind == "season" and p.fixed:
+        return p.fixed, "explicit season and year"
+    if reference is None:
+        return None, "needs a reference date (none known)"
+    if p.kind == "weekday":
+        return _resolve_weekday(p, reference)
+    if p.kind == "monthday":
+        d = _year_for_month_day(p.month, p.day, reference, p.tense)
+        if d is None:
+            return None, "not a calendar date"
+        how = _dir(p.tense) if p.tense == "future" else "nearest to reference"
+        return d.isoformat(), f"day-month {how} {reference.isoformat()} ({p.tense} tense)"
+    if p.kind == "relday":
+        d = reference + timedelta(days=p.offset)
+        value = d.isoformat() + ("TNI" if p.type == "TIME" else "")
+        return value, f"{p.offset:+d} day from reference {reference.isoformat()}"
+    if p.kind == "relunit":
+        return _resolve_unit(p.unit, p.offset, reference), f"{p.text!r} from reference {reference.isoformat()}"
+    if p.kind == "ago":
+        return _resolve_ago(p, reference), f"{p.text!r} from reference {reference.isoformat()}"
+    if p.kind == "month":
+        y, m = _year_for_month(p, reference)
+        return f"{y:04d}-{m:02d}", f"month {_dir(p.tense)} {reference.isoformat()} ({p.tense} tense)"
+    if p.kind == "season":
+        return _resolve_season(p, reference), f"season {_dir(p.tense)} {reference.isoformat()} ({p.tense} tense)"
+    if p.kind == "quarter":
+        return f"{reference.year:04d}-Q{p.month}", f"quarter of reference year {reference.year}"
+    return None, "unresolved"
+
+
+def _fixed_evidence(p: ParsedTimex) -> str:
+    if p.type == "DURATION":
+        return "duration"
+    if p.type == "SET":
+        return "recurring set"
+    if p.fixed.endswith("_REF"):
+        return "general reference to " + p.fixed.split("_")[0].lower()
+    return "explicit year" if p.kind == "year" else "explicit"
+
+
+def _dir(tense: str) -> str:
+    return "on or after reference" if tense == "future" else "on or before reference"
+
+
+def _resolve_weekday(p: ParsedTimex, ref: date) -> tuple[str, str]:
+    if p.month is not None:
+        # "Friday (30 December)": the day-month decides; prefer a year where the weekday agrees
+        years = [p.year] if p.year else [ref.year - 1, ref.year, ref.year + 1]
+        options = [date(y, p.month, p.day) for y in years if _valid(y, p.month, p.day)]
+        agreeing = [d for d in options if d.weekday() == p.weekday] or options
+        if not agreeing:
+            return None, "not a calendar date"
+        d = _pick(agreeing, ref, p.tense)
+        note = "" if d.weekday() == p.weekday else " (weekday does not agree)"
+        return d.isoformat(), f"day-month with weekday, {_dir(p.tense)} {ref.isoformat()}{note}"
+    delta = (ref.weekday() - p.weekday) % 7
+    if p.offset < 0:  # last Monday: strictly before
+        d = ref - timedelta(days=delta or 7)
+        why = "previous such weekday before"
+    elif p.offset > 0:  # next Monday: strictly after
+        d = ref + timedelta(days=(p.weekday - ref.weekday()) % 7 or 7)
+        why = "next such weekday after"
+    elif p.tense == "future":
+        d = ref + timedelta(days=(p.weekday - ref.weekday()) % 7)
+        why = "weekday on or after (future tense)"
+    else:
+        d = ref - timedelta(days=delta)
+        why = "weekday on or before (past tense)"
+    return d.isoformat(), f"{why} reference {ref.isoformat()}"
+
+
+def _valid(y: int, m: int, d: int) -> bool:
+    try:
+        date(y, m, d)
+    except ValueError:
+        return False
+    return True
+
+
+def _pick(options: list[date], ref: date, tense: str) -> date:
+    """The option the tense points at: latest on/before ref (past), earliest on/after (future)."""
+    if tense == "future":
+        after = [d for d in options if d >= ref]
+        return min(after) if after else max(options)
+    before = [d for d in options if d <= ref]
+    return max(before) if before else min(options)
+
+
+def _year_for_month_day(month: int, day: int, ref: date, tense: str) -> date | None:
+    """A printed day-month without a year: the occurrence nearest the reference.
+
+    News prints "Dec. 15" for days both just past and just ahead (payment dates,
+    meetings), so unlike a bare weekday the nearest occurrence is the better guess;
+    an explicit future cue still forces one on or after the reference.
+    """
+    options = [date(y, month, day) for y in (ref.year - 1, ref.year, ref.year + 1) if _valid(y, month, day)]
+    if not options:
+        return None
+    if tense == "future":
+        return _pick(options, ref, tense)
+    return min(options, key=lambda d: (abs((d - ref).days), d > ref))
+
+
+def _year_for_month(p: ParsedTimex, ref: date) -> tuple[int, int]:
+    here = ref.year * 12 + ref.month - 1
+    if p.modifier == "this":
+        return ref.year, p.month
+    options = [y * 12 + p.month - 1 for y in (ref.year - 1, ref.year, ref.year + 1)]
+    if p.offset < 0:
+        chosen = max(o for o in options if o < here)
+    elif p.offset > 0:
+        chosen = min(o for o in options if o > here)
+    elif p.tense == "future":
+        chosen = min(o for o in options if o >= here)
+    else:
+        chosen = max(o for o in options if o <= here)
+    return divmod(chosen, 12)[0], chosen % 12 + 1
+
+
+def _resolve_unit(unit: str, offset: int, ref: date) -> str | None:
+    if unit in ("week", "weekend"):
+        d = ref + timedelta(weeks=offset)
+        y, w, _ = d.isocalendar()
+        return f"{y:04d}-W{w:02d}" + ("-WE" if unit == "weekend" else "")
+    if unit == "month":
+        n = ref.year * 12 + ref.month - 1 + offset
+        return f"{n // 12:04d}-{n % 12 + 1:02d}"
+    if unit == "year":
+        return f"{ref.year + offset:04d}"
+    if unit == "quarter":
+        n = ref.year * 4 + (ref.month - 1) // 3 + offset
+        return f"{n // 4:04d}-Q{n % 4 + 1}"
+    if unit == "decade":
+        return f"{ref.year // 10 + offset:03d}"
+    if unit == "century":
+        return f"{ref.year // 100 + offset:02d}"
+    return None
+
+
+def _resolve_ago(p: ParsedTimex, ref: date) -> str | None:
+    if p.unit == "day":
+        return (ref + timedelta(days=p.offset)).isoformat()
+    if p.unit in ("week", "month", "year", "decade", "century", "quarter"):
+        return _resolve_unit(p.unit, p.offset, ref)
+    return None  # hours/minutes ago: a time, finer than a date
+
+
+def _resolve_season(p: ParsedTimex, ref: date) -> str:
+    code, first_month = SEASONS[p.unit]
+    # a season's "year" is the year its first month falls in (winter starts in December)
+    here = ref.year * 12 + ref.month - 1
+    starts = [(y, y * 12 + first_month - 1) for y in (ref.year - 2, ref.year - 1, ref.year, ref.year + 1)]
+    if p.offset > 0:
+        y = min(y for y, s in starts if s > here)
+    elif p.offset < 0:
+        y = max(y for y, s in starts if s + 2 < here)
+    elif p.tense == "future":
+        y = min(y for y, s in starts if s + 2 >= here)
+    else:
+        y = max(y for y, s in starts if s <= here)
+    return f"{y:04d}-{code}"
