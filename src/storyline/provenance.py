@@ -1,0 +1,752 @@
+"""Provenance stage: which documents reuse which, and which one is the original.
+
+Reads ``Document.clean_text``, ``paragraphs``, ``dateline``, ``removed_lines`` and
+``published``; produces ``ReuseLink`` records. Reuse counts against corroboration: two
+outlets printing the same wire story are one source, not two, so later stages ask
+``independent_sources`` before they count documents.
+
+How reuse is found, without comparing all pairs:
+
+1. exact duplicates: a hash of the normalised text;
+2. candidate pairs from three indexes, each bounded per document: MinHash LSH over word
+   shingles (whole-document copies), shared sentence and sampled word n-gram fingerprints
+   (excerpts: a few pasted paragraphs barely move whole-document Jaccard), and MinHash LSH
+   over content-word sets (rewrites, whose wording is changed but whose vocabulary is not);
+3. sentence alignment of each candidate pair: verbatim or lightly edited sentences by
+   rapidfuzz ratio over normalised text, paraphrased ones by IDF-weighted content-word
+   cosine; aligned sentences that follow each other merge into passages;
+4. repeated passages inside one document (a quote pasted twice) from repeated word n-grams.
+
+Score of a link = the share of the target's sentence characters covered by aligned target
+sentences (characters between sentences do not count), in [0, 1].
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+from datasketch import MinHash, MinHashLSH
+from rapidfuzz import fuzz
+from rapidfuzz.process import cdist
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+from .model import Document, ReuseLink
+from .text import split_sentences as text_sentences
+
+# --- input guards -------------------------------------------------------------------------
+# A long article is ~3k words; 100k tokens bounds time and memory on pasted-together pages.
+MAX_TOKENS = 100_000
+# A sentence longer than this is a run-on scrape artefact; cut it so fuzzy matching stays cheap.
+MAX_SENTENCE_CHARS = 2_000
+# Sentences aligned per document (a 6,000-word article): alignment is quadratic in this, and
+# beyond it a document is aligned on its first sentences only (news reuse starts near the top).
+MAX_SENTENCES_PER_DOC = 300
+
+# --- candidate generation ---------------------------------------------------------------------
+# Word 3-shingles: short enough to survive light edits, long enough to be rare across stories.
+SHINGLE_WORDS = 3
+# 128 permutations give a Jaccard estimate within about +-0.09 (1/sqrt(128)); 1 kB a document.
+MINHASH_PERMUTATIONS = 128
+# LSH over shingles: a rewrite sharing a third of its sentences verbatim has 3-shingle Jaccard
+# about 0.15-0.25 (000/001 seeds: ~0.2); same-topic independent stories stay below 0.05.
+SHINGLE_LSH_THRESHOLD = 0.12
+# LSH over content-word sets: rewrites keep most of the vocabulary (seed rewrite ~0.3); stories
+# on the same topic reach ~0.2, so they may become candidates and alignment rejects them.
+CONTENT_LSH_THRESHOLD = 0.25
+# Content-word candidates per document, best estimated Jaccard first: on one big story hundreds
+# of articles share a vocabulary, and the cost must stay linear in the corpus.
+MAX_CONTENT_CANDIDATES = 20
+# Sampled word 8-gram fingerprints ("0 mod p" sampling): 8 words rarely repeat by chance,
+# and keeping one hash in 4 still hits any pasted paragraph of 30+ words.
+FINGERPRINT_WORDS = 8
+FINGERPRINT_SAMPLE_MOD = 4
+# Two sampled 8-grams in common (or one whole sentence) make a pair worth aligning.
+MIN_SHARED_FINGERPRINTS = 2
+# A fingerprint in more documents than this is boilerplate (a tagline, a standard disclaimer).
+MAX_FINGERPRINT_POSTINGS = 50
+# Sentences shorter than this are too generic to fingerprint ("He declined to comment.").
+MIN_FINGERPRINT_SENTENCE_WORDS = 8
+
+# --- sentence alignment -----------------------------------------------------------------------
+# rapidfuzz ratio (0-100) over normalised sentences. >= 95: the same sentence up to
+# punctuation or a word; >= 80: lightly edited (a date or a clause changed); independent
+# stories' most similar sentence pairs on the seeds stay below 65.
+VERBATIM_RATIO = 95
+EDITED_RATIO = 80
+# A shorter sentence found inside a longer one (partial_ratio) counts as edited copy when it
+# has at least this many words; short ones ("Putin said.") occur everywhere.
+CONTAINED_RATIO = 95
+MIN_CONTAINED_WORDS = 8
+# partial_ratio is costly, so it runs only on pairs sharing some vocabulary: 8 content words
+# inside a 60-word sentence already give a cosine near 0.35.
+CONTAINED_MIN_COSINE = 0.2
+# IDF-weighted content-word cosine for paraphrase. The seeds' rewritten sentence pairs score
+# 0.40-0.75; the best pairs between independent stories on the same topic score below 0.35.
+PARAPHRASE_COSINE = 0.4
+# Once copied sentences show reuse, neighbouring rewritten sentences are likely paraphrases too:
+# the seeds' rewritten ledes score 0.30-0.35 while unrelated sentences of a reusing pair stay
+# below 0.25 (independent stories' same-topic ledes reach 0.33, hence not without anchors).
+PARAPHRASE_COSINE_ANCHORED = 0.3
+# ... and at least this many distinct content words in common, so two short sentences that
+# share only names ("Putin told Xi") are not a paraphrase.
+MIN_SHARED_CONTENT_WORDS = 4
+
+# --- link decisions ---------------------------------------------------------------------------
+# A link needs this many aligned words outside quotation marks: two independent reports quoting
+# the same speech share the quote, not the narrative around it.
+MIN_NARRATIVE_WORDS = 15
+# A link made of paraphrases only needs this many aligned sentence pairs: one similar sentence
+# is what two stories on the same event have anyway.
+MIN_PARAPHRASE_SENTENCES = 3
+# Kind "paraphrase" when at least this share of aligned target characters is rewritten (not
+# verbatim or lightly edited); a copy with a few reworded sentences stays a "copy".
+PARAPHRASE_SHARE = 0.3
+# Kind "near" when aligned text covers at least this share of both documents.
+NEAR_COVERAGE = 0.85
+
+# --- internal duplicates ----------------------------------------------------------------------
+# A passage repeated inside one document must have this many words (a full quote or sentence);
+# shorter repeats are set phrases ("the United States and").
+INTERNAL_MIN_WORDS = 10
+# Two repeated runs separated by at most this many differing words are one near-repeat.
+INTERNAL_MAX_GAP = 3
+
+# --- direction --------------------------------------------------------------------------------
+# Weights of the signals that one document is the original; dates are the strongest evidence.
+WEIGHT_DATE = 4
+WEIGHT_WIRE_CREDIT = 3
+WEIGHT_COPY_CHROME = 2
+WEIGHT_CONTAINMENT = 1
+WEIGHT_QUOTING = 1
+# Containment: one side covered at least this much by the alignment while the other side is
+# covered at most CONTAINMENT_MAX_OTHER (the copy adds its own text around the source).
+CONTAINMENT_MIN = 0.8
+CONTAINMENT_MAX_OTHER = 0.6
+# Wire credits: the agency wrote the text. Word-bounded, case-sensitive where the short form
+# ("AP") is an ordinary word in other languages.
+WIRE_CREDIT_PATTERNS = (
+    re.compile(r"\((?:AP|Reuters|AFP|dpa|Xinhua|UPI)\)"),
+    re.compile(r"\bAgence France[- ]Presse\b"),
+    re.compile(r"\bAssociated Press\b"),
+    re.compile(r"\bAFP\b"),
+    re.compile(r"\bReuters\b"),
+)
+# "told Reuters", "according to AFP": the agency is cited, not credited.
+CITED_AGENCY_RE = re.compile(r"\b(?:told|to|with|from|according to|cited by)\s+(?:the\s+)?$", re.IGNORECASE)
+# A wire credit counts in the first paragraph's opening characters only: later mentions of an
+# agency ("told The Associated Press") cite it rather than credit it.
+WIRE_CREDIT_LEAD_CHARS = 200
+# Page chrome that aggregators and scraper sites add around copied articles, lower case.
+COPY_CHROME_MARKERS = (
+    "source link",
+    "share and follow",
+    "never miss a story",
+    "originally published",
+    "this article originally appeared",
+    "this story was originally",
+    "read the original article",
+    "read more at",
+    "via rss",
+    "auto-generated from a syndicated feed",
+    "has not been edited by",
+)
+
+# --- text normalisation -----------------------------------------------------------------------
+TOKEN_RE = re.compile(r"\w+(?:['\u2019]\w+)*")
+DOUBLE_QUOTES = {'"': "toggle", "\u201c": "open", "\u201d": "close", "\u201e": "open", "\u00ab": "open", "\u00bb": "close"}
+STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | {"said", "says", "say", "told", "according", "also", "would", "could"}
+# Crude suffix stripping, longest first: enough to meet "pressed"/"presses", "ties"/"tie".
+SUFFIXES = ("ations", "ation", "ments", "ment", "ingly", "ings", "ing", "edly", "ies", "ied", "ed", "es", "ly", "s")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of a document, with what alignment compares."""
+
+    start: int
+    end: int
+    norm: str  # lower-case tokens joined by single spaces
+    words: int
+    narrative_words: int  # words outside quotation marks
+    quoted_words: int
+    content: tuple[str, ...]  # content-word stems
+
+
+@dataclass(frozen=True)
+class SentenceMatch:
+    """One aligned sentence pair; ``kind`` is verbatim | edited | paraphrase."""
+
+    left: int
+    right: int
+    kind: str
+    similarity: float
+
+
+@dataclass
+class PairAlignment:
+    """Aligned sentences of two documents, and what they say about reuse.
+
+    Coverage is the share of each side's sentence characters taken by aligned sentences.
+    """
+
+    left_id: str
+    right_id: str
+    matches: list[SentenceMatch] = field(default_factory=list)
+    passages: list[tuple[int, int, int, int]] = field(default_factory=list)  # (l_start, l_end, r_start, r_end)
+    left_coverage: float = 0.0
+    right_coverage: float = 0.0
+    left_paraphrase_share: float = 0.0
+    right_paraphrase_share: float = 0.0
+    narrative_words: int = 0  # aligned words outside quotes, on the side with fewer
+    left_quoted_words: int = 0  # quoted words in the left's paraphrase-aligned sentences
+    right_quoted_words: int = 0
+
+    def is_reuse(self) -> bool:
+        """Enough aligned narrative text to say one document reused the other."""
+        if self.narrative_words < MIN_NARRATIVE_WORDS:
+            return False
+        copied = [m for m in self.matches if m.kind != "paraphrase"]
+        return bool(copied) or len(self.matches) >= MIN_PARAPHRASE_SENTENCES
+
+
+# ============================================================================================
+# text helpers
+# ============================================================================================
+
+
+def tokens_with_offsets(text: str, limit: int = MAX_TOKENS) -> list[tuple[str, int, int]]:
+    """Lower-case word tokens with character offsets; apostrophes unified so ’ and ' match."""
+    out = []
+    for m in TOKEN_RE.finditer(text):
+        out.append((m.group().lower().replace("\u2019", "'"), m.start(), m.end()))
+        if len(out) >= limit:
+            break
+    return out
+
+
+def normalise(text: str) -> str:
+    """Text compared for duplicates: punctuation, case and spacing do not count."""
+    return " ".join(tok for tok, _, _ in tokens_with_offsets(text))
+
+
+def stem(word: str) -> str:
+    for suffix in SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def content_words(tokens: Iterable[str]) -> list[str]:
+    """Stems of the words that carry meaning (no stop words, no one- or two-letter words)."""
+    return [stem(t.replace("'s", "")) for t in tokens if t not in STOP_WORDS and (len(t) > 2 or t.isdigit())]
+
+
+def quoted_mask(text: str) -> list[bool]:
+    """For each character, whether it is inside double quotation marks (reset at line ends)."""
+    mask, inside = [False] * len(text), False
+    for i, ch in enumerate(text):
+        role = DOUBLE_QUOTES.get(ch)
+        if role == "open":
+            inside = True
+        elif role in ("close", "toggle"):
+            inside = not inside  # a closing mark can open a quote in sloppy pages
+        elif ch == "\n":
+            inside = False
+        mask[i] = inside
+    return mask
+
+
+def split_sentences(doc: Document) -> list[Sentence]:
+    """The document's sentences, with quote and content-word counts."""
+    text = doc.clean_text
+    mask = quoted_mask(text)
+    sentences: list[Sentence] = []
+    for s, e in text_sentences(text)[:MAX_SENTENCES_PER_DOC]:
+        e = min(e, s + MAX_SENTENCE_CHARS)
+        toks = tokens_with_offsets(text[s:e])
+        if not toks:
+            continue
+        quoted = sum(1 for _, ts, _ in toks if mask[s + ts])
+        words = [t for t, _, _ in toks]
+        sentences.append(
+            Sentence(s, e, " ".join(words), len(words), len(words) - quoted, quoted, tuple(content_words(words)))
+        )
+    return sentences
+
+
+# ============================================================================================
+# sentence alignment
+# ============================================================================================
+
+
+def inverse_document_frequency(docs: Iterable[Iterable[str]]) -> dict[str, float]:
+    """Smoothed IDF of content words over a batch: names every story shares weigh little."""
+    df: Counter[str] = Counter()
+    n = 0
+    for words in docs:
+        df.update(set(words))
+        n += 1
+    return {w: math.log((1 + n) / (1 + c)) + 1.0 for w, c in df.items()}
+
+
+def cosine_matrix(
+    left: list[Sentence], right: list[Sentence], idf: Mapping[str, float], default_idf: float
+) -> np.ndarray:
+    """IDF-weighted content-word cosine of every left sentence with every right sentence."""
+    vocab: dict[str, int] = {}
+    for s in (*left, *right):
+        for w in s.content:
+            vocab.setdefault(w, len(vocab))
+    weights = np.array([idf.get(w, default_idf) for w in vocab], dtype=float)
+
+    def matrix(sentences: list[Sentence]) -> np.ndarray:
+        m = np.zeros((len(sentences), len(vocab)))
+        for row, s in enumerate(sentences):
+            for w in s.content:
+                m[row, vocab[w]] += 1.0
+        m *= weights
+        norms = np.linalg.norm(m, axis=1, keepdims=True)
+        return np.divide(m, norms, out=np.zeros_like(m), where=norms > 0)
+
+    return matrix(left) @ matrix(right).T
+
+
+def copy_match(left: Sentence, right: Sentence, ratio: float, cos: float) -> str | None:
+    """'verbatim' or 'edited' when one sentence is a copy of the other, else None."""
+    if ratio >= VERBATIM_RATIO:
+        return "verbatim"
+    if ratio >= EDITED_RATIO:
+        return "edited"
+    if min(left.words, right.words) >= MIN_CONTAINED_WORDS and cos >= CONTAINED_MIN_COSINE:
+        short, long_ = (left.norm, right.norm) if len(left.norm) <= len(right.norm) else (right.norm, left.norm)
+        if fuzz.partial_ratio(short, long_, score_cutoff=CONTAINED_RATIO):
+            return "edited"
+    return None
+
+
+def align_sentences(
+    left: list[Sentence], right: list[Sentence], idf: Mapping[str, float], default_idf: float
+) -> list[SentenceMatch]:
+    """Copied sentence pairs (any number per sentence) and paraphrased ones (mutual best only).
+
+    Paraphrase similarity is loose, so a sentence pairs only with the one it is most similar
+    to on both sides, and the cosine threshold drops only once copied sentences have shown
+    that one document reuses the other.
+    """
+    if not left or not right:
+        return []
+    ratios = cdist([s.norm for s in left], [s.norm for s in right], scorer=fuzz.ratio, workers=1)
+    cos = cosine_matrix(left, right, idf, default_idf)
+    matches: list[SentenceMatch] = []
+    for i, ls in enumerate(left):
+        for j, rs in enumerate(right):
+            kind = copy_match(ls, rs, float(ratios[i][j]), float(cos[i][j]))
+            if kind:
+                matches.append(SentenceMatch(i, j, kind, float(ratios[i][j]) / 100))
+    copied_right = {m.right for m in matches}
+    anchored = sum(right[j].narrative_words for j in copied_right) >= MIN_NARRATIVE_WORDS
+    threshold = PARAPHRASE_COSINE_ANCHORED if anchored else PARAPHRASE_COSINE
+    best_right = cos.argmax(axis=1)
+    best_left = cos.argmax(axis=0)
+    for j, rs in enumerate(right):
+        if j in copied_right:
+            continue
+        i = int(best_left[j])
+        shared = len(set(left[i].content) & set(rs.content))
+        if best_right[i] == j and cos[i][j] >= threshold and shared >= MIN_SHARED_CONTENT_WORDS:
+            matches.append(SentenceMatch(i, j, "paraphrase", float(cos[i][j])))
+    return matches
+
+
+def merge_passages(
+    matches: list[SentenceMatch], left: list[Sentence], right: list[Sentence]
+) -> list[tuple[int, int, int, int]]:
+    """Aligned sentences that follow each other on both sides become one passage."""
+    passages: list[list[int]] = []  # [l_first, l_last, r_first, r_last] sentence indexes
+    for m in sorted(matches, key=lambda m: (m.right, m.left)):
+        if passages:
+            p = passages[-1]
+            if m.right == p[3] + 1 and m.left in (p[1], p[1] + 1) and m.left >= p[0]:
+                p[1], p[3] = m.left, m.right
+                continue
+        passages.append([m.left, m.left, m.right, m.right])
+    return [(left[a].start, left[b].end, right[c].start, right[d].end) for a, b, c, d in passages]
+
+
+def chars(sentences: Iterable[Sentence]) -> int:
+    return sum(s.end - s.start for s in sentences)
+
+
+def align(
+    left_doc: Document,
+    right_doc: Document,
+    idf: Mapping[str, float] | None = None,
+    sentences: Mapping[str, list[Sentence]] | None = None,
+) -> PairAlignment:
+    """Align two documents sentence by sentence; ``sentences`` may carry pre-split documents."""
+    left = sentences[left_doc.id] if sentences and left_doc.id in sentences else split_sentences(left_doc)
+    right = sentences[right_doc.id] if sentences and right_doc.id in sentences else split_sentences(right_doc)
+    if idf is None:
+        idf = inverse_document_frequency([[w for s in left for w in s.content], [w for s in right for w in s.content]])
+    default_idf = max(idf.values(), default=1.0)
+    matches = align_sentences(left, right, idf, default_idf)
+    result = PairAlignment(left_doc.id, right_doc.id, matches)
+    if not matches:
+        return result
+    result.passages = merge_passages(matches, left, right)
+    left_used = {m.left for m in matches}
+    right_used = {m.right for m in matches}
+    left_para = {m.left for m in matches if m.kind == "paraphrase"} - {m.left for m in matches if m.kind != "paraphrase"}
+    right_para = {m.right for m in matches if m.kind == "paraphrase"}
+    l_aligned, r_aligned = chars(left[i] for i in left_used), chars(right[j] for j in right_used)
+    result.left_coverage = l_aligned / max(1, chars(left))
+    result.right_coverage = r_aligned / max(1, chars(right))
+    result.left_paraphrase_share = chars(left[i] for i in left_para) / max(1, l_aligned)
+    result.right_paraphrase_share = chars(right[j] for j in right_para) / max(1, r_aligned)
+    result.narrative_words = min(
+        sum(left[i].narrative_words for i in left_used), sum(right[j].narrative_words for j in right_used)
+    )
+    result.left_quoted_words = sum(left[i].quoted_words for i in left_para)
+    result.right_quoted_words = sum(right[j].quoted_words for j in right_para)
+    return result
+
+
+# ============================================================================================
+# direction
+# ============================================================================================
+
+
+def wire_credit(doc: Document) -> str | None:
+    """The wire credit in the dateline or first paragraph, if any."""
+    first = doc.paragraphs[0] if doc.paragraphs else None
+    lead = doc.clean_text[first.start : first.end] if first else doc.clean_text.split("\n", 1)[0]
+    texts = [doc.dateline or "", lead[:WIRE_CREDIT_LEAD_CHARS]]
+    for text in texts:
+        for pattern in WIRE_CREDIT_PATTERNS:
+            for m in pattern.finditer(text):
+                if not CITED_AGENCY_RE.search(text[max(0, m.start() - 30) : m.start()]):
+                    return m.group()
+    return None
+
+
+def copy_chrome(doc: Document) -> str | None:
+    """A removed page line that marks an aggregator's copy ("Source link"), if any."""
+    for line in doc.removed_lines:
+        low = " ".join(line.lower().split())
+        for marker in COPY_CHROME_MARKERS:
+            if marker in low:
+                return line.strip()[:80]
+    return None
+
+
+def certain_date(doc: Document) -> str | None:
+    p = doc.published
+    return p.value if p is not None and p.certain and p.value else None
+
+
+def choose_original(
+    a: Document, b: Document, alignment: PairAlignment | None = None
+) -> tuple[Document, list[str]]:
+    """Which of two reusing documents is the original, with the evidence for the choice.
+
+    Signals vote with weights: earlier certain publication date, a wire credit, aggregator
+    chrome on the other, containment (the copy wraps the source in its own text) and direct
+    quoting (a paraphrase turns the original's quotes into reported speech). ``alignment``,
+    computed with ``a`` on the left, enables the last two. Ties go to the smaller id.
+    """
+    votes = 0  # > 0: a is the original
+    evidence: list[str] = []
+    da, db = certain_date(a), certain_date(b)
+    if da and db and da != db:
+        earlier, later = (a, b) if da < db else (b, a)
+        votes += WEIGHT_DATE if earlier is a else -WEIGHT_DATE
+        evidence.append(f"{earlier.id} published earlier ({min(da, db)} vs {max(da, db)})")
+    wa, wb = wire_credit(a), wire_credit(b)
+    if bool(wa) != bool(wb):
+        votes += WEIGHT_WIRE_CREDIT if wa else -WEIGHT_WIRE_CREDIT
+        evidence.append(f"{a.id if wa else b.id} carries wire credit {wa or wb!r}")
+    ca, cb = copy_chrome(a), copy_chrome(b)
+    if bool(ca) != bool(cb):
+        votes += -WEIGHT_COPY_CHROME if ca else WEIGHT_COPY_CHROME
+        evidence.append(f"{a.id if ca else b.id} has aggregator chrome {ca or cb!r}")
+    if alignment is not None:
+        lc, rc = alignment.left_coverage, alignment.right_coverage
+        if lc >= CONTAINMENT_MIN and rc <= CONTAINMENT_MAX_OTHER:
+            votes += WEIGHT_CONTAINMENT
+            evidence.append(f"{b.id} contains {lc:.0%} of {a.id} and adds its own text")
+        elif rc >= CONTAINMENT_MIN and lc <= CONTAINMENT_MAX_OTHER:
+            votes -= WEIGHT_CONTAINMENT
+            evidence.append(f"{a.id} contains {rc:.0%} of {b.id} and adds its own text")
+        lq, rq = alignment.left_quoted_words, alignment.right_quoted_words
+        if lq != rq:
+            quoter = a if lq > rq else b
+            votes += WEIGHT_QUOTING if quoter is a else -WEIGHT_QUOTING
+            evidence.append(f"{quoter.id} quotes directly where the other paraphrases ({max(lq, rq)} vs {min(lq, rq)} quoted words)")
+    if votes == 0:
+        original = min(a, b, key=lambda d: d.id)
+        evidence.append(f"no deciding evidence; tie broken by id: {original.id}")
+        return original, evidence
+    return (a if votes > 0 else b), evidence
+
+
+# ============================================================================================
+# candidate generation
+# ============================================================================================
+
+
+def stable_hash(text: str) -> int:
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "big")
+
+
+def minhash(items: Iterable[str]) -> MinHash:
+    mh = MinHash(num_perm=MINHASH_PERMUTATIONS, seed=1)
+    mh.update_batch([i.encode("utf-8") for i in items])
+    return mh
+
+
+def fingerprints(tokens: list[str], sentences: list[Sentence]) -> set[int]:
+    """Whole-sentence hashes and sampled word 8-gram hashes: what an excerpt keeps."""
+    prints = {stable_hash("s:" + s.norm) for s in sentences if s.words >= MIN_FINGERPRINT_SENTENCE_WORDS}
+    for i in range(len(tokens) - FINGERPRINT_WORDS + 1):
+        h = stable_hash(" ".join(tokens[i : i + FINGERPRINT_WORDS]))
+        if h % FINGERPRINT_SAMPLE_MOD == 0:
+            prints.add(h)
+    return prints
+
+
+def candidate_pairs(docs: list[Document], sentences: Mapping[str, list[Sentence]]) -> set[tuple[str, str]]:
+    """Pairs worth aligning, from LSH and fingerprint indexes; never all pairs."""
+    shingle_lsh = MinHashLSH(threshold=SHINGLE_LSH_THRESHOLD, num_perm=MINHASH_PERMUTATIONS)
+    content_lsh = MinHashLSH(threshold=CONTENT_LSH_THRESHOLD, num_perm=MINHASH_PERMUTATIONS)
+    content_hashes: dict[str, MinHash] = {}
+    postings: dict[int, list[str]] = defaultdict(list)
+    pairs: set[tuple[str, str]] = set()
+
+    def add(x: str, y: str) -> None:
+        if x != y:
+            pairs.add((min(x, y), max(x, y)))
+
+    for doc in docs:
+        tokens = [t for t, _, _ in tokens_with_offsets(doc.clean_text)]
+        shingles = {" ".join(tokens[i : i + SHINGLE_WORDS]) for i in range(max(1, len(tokens) - SHINGLE_WORDS + 1))}
+        sh = minhash(shingles)
+        for other in shingle_lsh.query(sh):
+            add(doc.id, other)
+        shingle_lsh.insert(doc.id, sh)
+        words = {w for s in sentences[doc.id] for w in s.content}
+        ch = minhash(words)
+        near = sorted(content_lsh.query(ch), key=lambda o: -ch.jaccard(content_hashes[o]))
+        for other in near[:MAX_CONTENT_CANDIDATES]:
+            add(doc.id, other)
+        content_lsh.insert(doc.id, ch)
+        content_hashes[doc.id] = ch
+        for fp in fingerprints(tokens, sentences[doc.id]):
+            if len(postings[fp]) <= MAX_FINGERPRINT_POSTINGS:
+                postings[fp].append(doc.id)
+    shared: Counter[tuple[str, str]] = Counter()
+    for ids in postings.values():
+        if 1 < len(ids) <= MAX_FINGERPRINT_POSTINGS:
+            for i, x in enumerate(ids):
+                for y in ids[i + 1 :]:
+                    if x != y:
+                        shared[(min(x, y), max(x, y))] += 1
+    pairs.update(p for p, c in shared.items() if c >= MIN_SHARED_FINGERPRINTS)
+    return pairs
+
+
+# ============================================================================================
+# internal duplicates
+# ============================================================================================
+
+
+def repeated_runs(tokens: list[str]) -> list[tuple[int, int, int, int]]:
+    """Token runs (first_start, first_end, second_start, second_end) that occur twice.
+
+    Word n-grams seen before seed a run that is extended while the words agree; runs of
+    the same two copies separated by a few differing words merge (a near repeat).
+    """
+    n, k = len(tokens), min(FINGERPRINT_WORDS, INTERNAL_MIN_WORDS)
+    first_seen: dict[tuple[str, ...], int] = {}
+    runs: list[list[int]] = []
+    i = 0
+    while i + k <= n:
+        gram = tuple(tokens[i : i + k])
+        p = first_seen.get(gram)
+        if p is not None and p + k <= i:
+            length = k
+            while i + length < n and p + length < i and tokens[p + length] == tokens[i + length]:
+                length += 1
+            if runs and 0 <= p - runs[-1][1] <= INTERNAL_MAX_GAP and 0 <= i - runs[-1][3] <= INTERNAL_MAX_GAP:
+                runs[-1][1], runs[-1][3] = p + length, i + length
+            else:
+                runs.append([p, p + length, i, i + length])
+            for j in range(i, i + length):
+                first_seen.setdefault(tuple(tokens[j : j + k]), j)
+            i += length
+            continue
+        first_seen.setdefault(gram, i)
+        i += 1
+    return [tuple(r) for r in runs if r[1] - r[0] >= INTERNAL_MIN_WORDS]  # type: ignore[misc]
+
+
+def internal_duplicates(doc: Document) -> ReuseLink | None:
+    """A link from the document to itself when it repeats a passage (a quote pasted twice)."""
+    toks = tokens_with_offsets(doc.clean_text)
+    runs = repeated_runs([t for t, _, _ in toks])
+    if not runs:
+        return None
+    spans = [(toks[a][1], toks[b - 1][2], toks[c][1], toks[d - 1][2]) for a, b, c, d in runs]
+    repeated = sum(d - c for _, _, c, d in spans)
+    return ReuseLink(
+        source_document_id=doc.id,
+        target_document_id=doc.id,
+        kind="internal",
+        score=round(repeated / max(1, len(doc.clean_text)), 4),
+        spans=spans,
+        evidence=[f"passage of {b - a} words repeated inside the document" for a, b, _, _ in runs],
+    )
+
+
+# ============================================================================================
+# public API
+# ============================================================================================
+
+
+def link_kind(al: PairAlignment, target_is_left: bool) -> str:
+    target_cov, source_cov = (al.left_coverage, al.right_coverage) if target_is_left else (al.right_coverage, al.left_coverage)
+    share = al.left_paraphrase_share if target_is_left else al.right_paraphrase_share
+    if share >= PARAPHRASE_SHARE:
+        return "paraphrase"
+    if target_cov >= NEAR_COVERAGE and source_cov >= NEAR_COVERAGE:
+        return "near"
+    return "copy"
+
+
+def orient(passages: list[tuple[int, int, int, int]], target_is_left: bool) -> list[tuple[int, int, int, int]]:
+    """Passages as (source_start, source_end, target_start, target_end)."""
+    oriented = [(c, d, a, b) for a, b, c, d in passages] if target_is_left else list(passages)
+    return sorted(oriented, key=lambda p: (p[2], p[0]))
+
+
+def exact_groups(docs: list[Document]) -> list[list[Document]]:
+    by_hash: dict[int, list[Document]] = defaultdict(list)
+    for doc in docs:
+        norm = normalise(doc.clean_text)
+        if norm:
+            by_hash[stable_hash(norm)].append(doc)
+    return [sorted(g, key=lambda d: d.id) for g in by_hash.values() if len(g) > 1]
+
+
+def find_reuse(docs: list[Document]) -> list[ReuseLink]:
+    """All reuse among the documents: exact, near, copy, paraphrase and internal links."""
+    links: list[ReuseLink] = []
+    by_id = {d.id: d for d in docs}
+    duplicate_of: dict[str, str] = {}
+    for group in exact_groups(docs):
+        original = group[0]
+        for other in group[1:]:
+            chosen, evidence = choose_original(original, other)
+            if chosen is other:
+                original = other
+        for other in group:
+            if other is original:
+                continue
+            _, evidence = choose_original(original, other)
+            duplicate_of[other.id] = original.id
+            n = len(other.clean_text)
+            links.append(ReuseLink(original.id, other.id, "exact", 1.0, [(0, len(original.clean_text), 0, n)], evidence))
+
+    unique = [d for d in docs if d.id not in duplicate_of]
+    sentences = {d.id: split_sentences(d) for d in unique}
+    idf = inverse_document_frequency({w for s in sentences[d.id] for w in s.content} for d in unique)
+    for x, y in sorted(candidate_pairs(unique, sentences)):
+        left, right = by_id[x], by_id[y]
+        al = align(left, right, idf, sentences)
+        if not al.is_reuse():
+            continue
+        original, evidence = choose_original(left, right, al)
+        target_is_left = original is right
+        target = left if target_is_left else right
+        links.append(
+            ReuseLink(
+                source_document_id=original.id,
+                target_document_id=target.id,
+                kind=link_kind(al, target_is_left),
+                score=round(al.left_coverage if target_is_left else al.right_coverage, 4),
+                spans=orient(al.passages, target_is_left),
+                evidence=evidence,
+            )
+        )
+    for doc in docs:
+        link = internal_duplicates(doc)
+        if link is not None:
+            links.append(link)
+    return links
+
+
+def independent_sources(
+    document_ids: list[str], links: list[ReuseLink], outlet_of: dict[str, str | None] | None = None
+) -> int:
+    """How many independent sources the documents amount to.
+
+    Documents connected by reuse (through any document, even one not listed: two copies of
+    the same wire story are one source) count once, and so do documents of the same known
+    outlet.
+    """
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def union(x: str, y: str) -> None:
+        rx, ry = find(x), find(y)
+        if rx != ry:
+            parent[max(rx, ry)] = min(rx, ry)
+
+    for link in links:
+        if link.kind != "internal":
+            union(link.source_document_id, link.target_document_id)
+    by_outlet: dict[str, str] = {}
+    for doc_id in document_ids:
+        outlet = (outlet_of or {}).get(doc_id)
+        if outlet:
+            key = outlet.strip().lower()
+            if key in by_outlet:
+                union(doc_id, by_outlet[key])
+            by_outlet.setdefault(key, doc_id)
+    return len({find(d) for d in document_ids})
+
+
+def source_of(docs: list[Document], links: list[ReuseLink]) -> dict[str, str]:
+    """Each document's ultimate original: follow the strongest reuse link upward to the root.
+
+    A document copied from two sources follows its highest-scoring link; a cycle (possible
+    when pairwise evidence disagrees) ends at the smallest id on it.
+    """
+    parent: dict[str, str] = {}
+    for link in sorted(links, key=lambda l: (-l.score, l.source_document_id)):
+        if link.kind != "internal" and link.source_document_id != link.target_document_id:
+            parent.setdefault(link.target_document_id, link.source_document_id)
+    result = {}
+    for doc in docs:
+        path, node = [doc.id], doc.id
+        while node in parent:
+            node = parent[node]
+            if node in path:
+                cycle = path[path.index(node) :]
+                node = min(cycle)
+                break
+            path.append(node)
+        result[doc.id] = node
+    return result
+

@@ -1,0 +1,341 @@
+"""Provenance on the seeds (000 rewrites AP's 001; 002-004 are independent hard negatives)
+and on fixtures made from seed text at test time: a shuffled re-wrapped copy, an excerpt
+pasted into another article, exact duplicates."""
+
+from __future__ import annotations
+
+import itertools
+import random
+import re
+import textwrap
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from storyline import provenance as pv
+from storyline.model import DateInference, Document, Paragraph, ReuseLink
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+# Page chrome lines of the seeds, for the stand-in cleaner used when the clean stage is absent.
+SEED_CHROME = {
+    "Share and Follow",
+    "Source link",
+    "Exit mobile version",
+    "Facebook Twitter LinkedIn",
+    "Site icon Occasional Digest",
+    "Occasional Digest - a story for you",
+}
+WIRE_DATELINE_RE = re.compile(r"^(?P<dateline>[A-Z][A-Z ]+ \((?:AP|Reuters|AFP)\)) --\s*")
+
+
+def stand_in_clean(doc: Document) -> Document:
+    """What the clean stage does to plain text, roughly: chrome out, wrapped lines joined."""
+    lines = [line.strip() for line in doc.raw_text.splitlines()]
+    blank_separated = any(not line for line in lines) and sum(1 for line in lines if line) > 1
+    removed = [line for line in lines if line in SEED_CHROME or (line and not line.strip("| "))]
+    kept = [line if line not in removed else "" for line in lines]
+    paragraphs: list[str] = []
+    current: list[str] = []
+    wrapped = sum(len(line) < 90 for line in kept if line) > 0.6 * max(1, sum(1 for line in kept if line))
+    dateline = None
+    for line in kept + [""]:
+        m = WIRE_DATELINE_RE.match(line)
+        if m:
+            if current:
+                paragraphs.append(" ".join(current))
+                current = []
+            dateline, line = m.group("dateline"), line[m.end() :]
+        if not line:
+            if current and (blank_separated or not wrapped):
+                paragraphs.append(" ".join(current))
+                current = []
+            continue
+        current.append(line)
+        if not blank_separated and (not wrapped or line.endswith((".", '."', ".”", ":", '?"'))):
+            paragraphs.append(" ".join(current))
+            current = []
+    if current:
+        paragraphs.append(" ".join(current))
+    made = make_doc(doc.id, paragraphs, removed=removed, dateline=dateline)
+    return replace(made, path=doc.path, raw_text=doc.raw_text)
+
+
+def make_doc(doc_id: str, paragraphs: list[str], removed: list[str] | None = None, **fields) -> Document:
+    text, spans = "", []
+    for i, para in enumerate(paragraphs):
+        if i:
+            text += "\n\n"
+        spans.append(Paragraph(len(text), len(text) + len(para)))
+        text += para
+    return Document(
+        id=doc_id, path=doc_id, raw_text=text, clean_text=text, paragraphs=spans, removed_lines=removed or [], **fields
+    )
+
+
+def clean_all(raw_docs: list[Document]) -> list[Document]:
+    try:
+        from storyline.clean import clean_documents
+    except ImportError:
+        return [stand_in_clean(d) for d in raw_docs]
+    return clean_documents(raw_docs)
+
+
+@pytest.fixture(scope="module")
+def seeds() -> dict[str, Document]:
+    raw = [
+        Document(id=f"seed-{path.name[:3]}-{path.stem[4:]}", path=str(path), raw_text=path.read_text(encoding="utf-8"))
+        for path in sorted(SEEDS.glob("*.txt"))
+    ]
+    assert len(raw) == 5
+    return {Path(d.path).name[:3]: d for d in clean_all(raw)}
+
+
+@pytest.fixture(scope="module")
+def seed_links(seeds) -> list[ReuseLink]:
+    return pv.find_reuse(list(seeds.values()))
+
+
+def links_between(links: list[ReuseLink], a: Document, b: Document) -> list[ReuseLink]:
+    return [l for l in links if {l.source_document_id, l.target_document_id} == {a.id, b.id} and a.id != b.id]
+
+
+def is_aligned(link: ReuseLink, source: Document, source_phrase: str, target: Document, target_phrase: str) -> bool:
+    """Some span maps the source sentence holding the phrase onto a target one holding its counterpart."""
+    s = source.clean_text.find(source_phrase)
+    assert s >= 0, source_phrase
+    targets = [m.start() for m in re.finditer(re.escape(target_phrase), target.clean_text)]
+    assert targets, target_phrase
+    return any(s0 <= s < s1 and any(t0 <= t < t1 for t in targets) for s0, s1, t0, t1 in link.spans)
+
+
+# --- the seeds --------------------------------------------------------------------------------
+
+
+def test_rewrite_of_ap_story_is_a_paraphrase_from_001_to_000(seeds, seed_links):
+    found = links_between(seed_links, seeds["000"], seeds["001"])
+    assert len(found) == 1
+    link = found[0]
+    assert (link.source_document_id, link.target_document_id) == (seeds["001"].id, seeds["000"].id)
+    assert link.kind == "paraphrase"
+    # score: share of the rewrite's sentence text aligned to the AP story; 000 adds a lot of its own
+    assert 0.3 < link.score < 0.75
+    assert any("(AP)" in e and seeds["001"].id in e for e in link.evidence)
+
+
+@pytest.mark.parametrize(
+    ("ap_phrase", "rewrite_phrase"),
+    [
+        ("I would like to once again assure you of firm support", "I would like to once again assure you of firm support"),
+        ("closest partners are exploring opportunities with China", "closest partners are exploring opportunities with China"),
+        ("The Xi-Putin call followed visits by the British", "The Xi-Putin call followed visits by the British"),
+        ("The German chancellor is also expected to visit later", "The German chancellor is also expected to visit in"),
+        ("need to \"use a historic opportunity", "use a historic opportunity to continue deepening"),
+        # rewritten sentences, aligned by content words
+        ("Wednesday marked the beginning of spring", "Wednesday was the first day of spring"),
+        ("decision to allow visa-free", "decision to allow visa-free"),
+    ],
+)
+def test_ap_sentences_align_with_their_rewritten_counterparts(seeds, seed_links, ap_phrase, rewrite_phrase):
+    ap, rewrite = seeds["001"], seeds["000"]
+    if ap_phrase not in ap.clean_text:  # the clean stage may straighten or curl quotes
+        ap_phrase = ap_phrase.replace('"', "“")
+    [link] = links_between(seed_links, ap, rewrite)
+    assert is_aligned(link, ap, ap_phrase, rewrite, rewrite_phrase)
+
+
+def test_unreused_sentences_are_not_aligned(seeds, seed_links):
+    ap, rewrite = seeds["001"], seeds["000"]
+    [link] = links_between(seed_links, ap, rewrite)
+    shoigu = ap.clean_text.find("Sergey Shoigu also visited Beijing")
+    ushakov = rewrite.clean_text.find("Ushakov said Xi invited Putin")
+    assert shoigu >= 0 and ushakov >= 0
+    assert not any(s0 <= shoigu < s1 for s0, s1, _, _ in link.spans)
+    assert not any(t0 <= ushakov < t1 for _, _, t0, t1 in link.spans)
+
+
+def test_rewrite_pasting_the_same_quote_twice_has_an_internal_link(seeds, seed_links):
+    doc = seeds["000"]
+    internal = [l for l in seed_links if l.kind == "internal" and l.target_document_id == doc.id]
+    assert len(internal) == 1 and internal[0].source_document_id == doc.id
+    quote_spans = [
+        (s0, s1, t0, t1)
+        for s0, s1, t0, t1 in internal[0].spans
+        if "firm support" in doc.clean_text[s0:s1] and "firm support" in doc.clean_text[t0:t1]
+    ]
+    assert len(quote_spans) == 1
+    s0, s1, t0, t1 = quote_spans[0]
+    assert s1 <= t0  # two distinct copies, first before second
+    assert "development path" in doc.clean_text[s0:s1] and "development path" in doc.clean_text[t0:t1]
+
+
+def test_independent_stories_on_the_same_leaders_are_not_linked(seeds, seed_links):
+    for a, b in itertools.combinations(sorted(seeds), 2):
+        if {a, b} != {"000", "001"}:
+            assert links_between(seed_links, seeds[a], seeds[b]) == [], (a, b)
+
+
+def test_independent_stories_are_not_linked_when_aligned_alone(seeds):
+    """Without the batch's other documents the IDF is weak; the link rules must still hold."""
+    for a, b in itertools.combinations(["002", "003", "004", "000"], 2):
+        pair = [seeds[a], seeds[b]]
+        assert [l for l in pv.find_reuse(pair) if l.kind != "internal"] == [], (a, b)
+
+
+def test_candidate_generation_does_not_pair_everything(seeds):
+    docs = list(seeds.values())
+    sentences = {d.id: pv.split_sentences(d) for d in docs}
+    pairs = pv.candidate_pairs(docs, sentences)
+    assert tuple(sorted((seeds["000"].id, seeds["001"].id))) in pairs
+    assert len(pairs) < len(docs) * (len(docs) - 1) // 2
+
+
+def test_independent_sources_on_seeds(seeds, seed_links):
+    ids = [d.id for d in seeds.values()]
+    assert pv.independent_sources([seeds["000"].id, seeds["001"].id], seed_links) == 1
+    assert pv.independent_sources(ids, seed_links) == 4
+    assert pv.independent_sources(ids, seed_links, {d.id: d.outlet for d in seeds.values()}) == 4
+    same_outlet = {seeds["002"].id: "Example Wire", seeds["003"].id: "example wire "}
+    assert pv.independent_sources(ids, seed_links, same_outlet) == 3
+    assert pv.independent_sources(ids, seed_links, {seeds["002"].id: None, seeds["003"].id: None}) == 4
+
+
+def test_source_of_seeds(seeds, seed_links):
+    roots = pv.source_of(list(seeds.values()), seed_links)
+    assert roots[seeds["000"].id] == seeds["001"].id
+    for key in ("001", "002", "003", "004"):
+        assert roots[seeds[key].id] == seeds[key].id
+
+
+# --- fixtures made from the seed text ---------------------------------------------------------
+
+
+def test_shuffled_rewrapped_copy_is_a_near_duplicate(seeds):
+    original = seeds["004"]
+    paragraphs = original.paragraph_texts()
+    order = list(range(len(paragraphs)))
+    random.Random(7).shuffle(order)
+    raw = "\n\n".join(textwrap.fill(paragraphs[i], 64) for i in order) + "\n\nSource link\n"
+    [copy] = clean_all([Document(id="copy-of-004", path="copy.txt", raw_text=raw)])
+    assert copy.clean_text != original.clean_text
+    links = pv.find_reuse([original, copy, seeds["002"], seeds["003"]])
+    [link] = links_between(links, original, copy)
+    assert link.kind == "near"
+    assert (link.source_document_id, link.target_document_id) == (original.id, copy.id)
+    assert link.score > 0.9
+    assert any("Source link" in e for e in link.evidence)
+    assert pv.independent_sources([original.id, copy.id], links) == 1
+
+
+def test_excerpt_pasted_into_another_article_is_a_copy(seeds):
+    donor, host = seeds["002"], seeds["003"]
+    pasted = donor.paragraph_texts()[1:4]
+    host_paragraphs = host.paragraph_texts()
+    paragraphs = host_paragraphs[:3] + pasted + host_paragraphs[3:]
+    excerpt = make_doc("excerpt", paragraphs, removed=list(host.removed_lines) or ["Source link"])
+    batch = [*seeds.values(), excerpt]
+    links = pv.find_reuse(batch)
+    [link] = links_between(links, donor, excerpt)
+    assert link.kind == "copy"
+    assert (link.source_document_id, link.target_document_id) == (donor.id, excerpt.id)
+    for para in pasted:
+        t = excerpt.clean_text.find(para)
+        s = donor.clean_text.find(para)
+        assert any(s0 <= s < s1 and t0 <= t < t1 for s0, s1, t0, t1 in link.spans)
+    pasted_share = sum(map(len, pasted)) / len(excerpt.clean_text)
+    assert link.score == pytest.approx(pasted_share, abs=0.05)
+    # the host article is in the excerpt too, and the other seeds stay unlinked to it
+    assert links_between(links, host, excerpt)
+    for key in ("000", "001", "004"):
+        assert links_between(links, seeds[key], excerpt) == []
+
+
+def test_exact_duplicates(seeds):
+    original = seeds["002"]
+    # same words, other spacing and punctuation
+    respaced = original.clean_text.replace(", ", " , ").replace("\n\n", "\n")
+    dup_a = replace(original, id="zz-dup-a", path="dup-a", clean_text=respaced, paragraphs=[])
+    dup_b = replace(original, id="zz-dup-b", path="dup-b")
+    links = pv.find_reuse([dup_b, original, dup_a, seeds["003"]])
+    exact = [l for l in links if l.kind == "exact"]
+    assert len(exact) == 2
+    assert {l.source_document_id for l in exact} == {original.id}
+    assert {l.target_document_id for l in exact} == {"zz-dup-a", "zz-dup-b"}
+    assert all(l.score == 1.0 and any("tie broken by id" in e for e in l.evidence) for l in exact)
+    assert not [l for l in links if l.kind in ("near", "copy", "paraphrase")]
+    roots = pv.source_of([original, dup_a, dup_b], links)
+    assert set(roots.values()) == {original.id}
+    assert pv.independent_sources([original.id, dup_a.id, dup_b.id, seeds["003"].id], links) == 2
+
+
+# --- direction --------------------------------------------------------------------------------
+
+STORY = [
+    "The harbour authority said on Monday that the new ferry line would start running in the spring.",
+    "Officials expect the route to carry several thousand passengers a week once it opens.",
+]
+
+
+def test_earlier_certain_date_wins_over_everything_else():
+    early = make_doc("b-early", STORY, published=DateInference("2024-03-01", certain=True))
+    late = make_doc("a-late", STORY, published=DateInference("2024-03-05", certain=True), dateline="OSLO (AP)")
+    original, evidence = pv.choose_original(late, early)
+    assert original is early
+    assert any("earlier" in e and "b-early" in e for e in evidence)
+
+
+def test_uncertain_dates_do_not_decide():
+    a = make_doc("a", STORY, published=DateInference("2024-03-01", certain=False))
+    b = make_doc("b", STORY, published=DateInference("2024-03-05", certain=True))
+    original, evidence = pv.choose_original(b, a)
+    assert original is a and any("tie broken by id" in e for e in evidence)
+
+
+def test_wire_credit_in_first_paragraph_and_chrome_mark_the_original():
+    wire = make_doc("z-wire", ["LONDON (Reuters) - " + STORY[0], STORY[1]])
+    plain = make_doc("a-plain", STORY)
+    assert pv.choose_original(plain, wire)[0] is wire
+    chrome = make_doc("a-copy", STORY, removed=["Share and Follow"])
+    clean = make_doc("z-clean", STORY)
+    original, evidence = pv.choose_original(chrome, clean)
+    assert original is clean and any("chrome" in e for e in evidence)
+
+
+def test_agency_cited_in_text_is_not_a_credit():
+    cited = make_doc("a-cited", ["The minister told Reuters that " + STORY[0].lower(), STORY[1]])
+    assert pv.wire_credit(cited) is None
+    assert pv.wire_credit(make_doc("x", ["PARIS (AFP) - " + STORY[0]])) == "(AFP)"
+    assert pv.wire_credit(make_doc("y", STORY, dateline="BEIJING (AP)")) == "(AP)"
+
+
+# --- graph helpers ----------------------------------------------------------------------------
+
+
+def test_source_of_follows_chains_and_survives_cycles():
+    docs = [make_doc(i, STORY) for i in ("a", "b", "c", "d")]
+    chain = [ReuseLink("a", "b", "copy", 0.5), ReuseLink("b", "c", "copy", 0.5), ReuseLink("d", "d", "internal", 0.1)]
+    assert pv.source_of(docs, chain) == {"a": "a", "b": "a", "c": "a", "d": "d"}
+    cycle = [ReuseLink("a", "b", "copy", 0.5), ReuseLink("b", "c", "copy", 0.5), ReuseLink("c", "a", "copy", 0.5)]
+    assert set(pv.source_of(docs, cycle).values()) == {"a", "d"}
+
+
+def test_independent_sources_counts_copies_of_an_unlisted_original_once():
+    links = [ReuseLink("wire", "x", "copy", 0.8), ReuseLink("wire", "y", "near", 0.9), ReuseLink("z", "z", "internal", 0.1)]
+    assert pv.independent_sources(["x", "y", "z"], links) == 2
+    assert pv.independent_sources([], links) == 0
+
+
+# --- hostile input ----------------------------------------------------------------------------
+
+
+def test_huge_and_degenerate_documents_are_handled_quickly():
+    repeated = make_doc("rep", [" ".join(["again"] * 60_000)])
+    blob = make_doc("blob", ["x" * 300_000])
+    empty_a, empty_b = make_doc("e1", []), make_doc("e2", [""])
+    looping = make_doc("loop", ["He said it. " * 5_000])
+    start = time.monotonic()
+    links = pv.find_reuse([repeated, blob, empty_a, empty_b, looping])
+    assert time.monotonic() - start < 20
+    assert not [l for l in links if l.kind != "internal"]
+    assert {l.target_document_id for l in links} <= {"rep", "loop"}
