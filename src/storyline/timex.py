@@ -474,7 +474,7 @@ def _resolve_weekday(p: ParsedTimex, ref: date) -> tuple[str, str]:
     if p.month is not None:
         # "Friday (30 December)": the day-month decides; prefer a year where the weekday agrees
         years = [p.year] if p.year else [ref.year - 1, ref.year, ref.year + 1]
-        options = [date(y, p.month, p.day) for y in years if _valid(y, p.month, p.day)]
+        options = [date(y, p.month, p.day) for y in years if is_calendar_date(y, p.month, p.day)]
         agreeing = [d for d in options if d.weekday() == p.weekday] or options
         if not agreeing:
             return None, "not a calendar date"
@@ -497,7 +497,8 @@ def _resolve_weekday(p: ParsedTimex, ref: date) -> tuple[str, str]:
     return d.isoformat(), f"{why} reference {ref.isoformat()}"
 
 
-def _valid(y: int, m: int, d: int) -> bool:
+def is_calendar_date(y: int, m: int, d: int) -> bool:
+    """Whether year, month and day make a real date (no 30 February)."""
     try:
         date(y, m, d)
     except ValueError:
@@ -521,7 +522,7 @@ def _year_for_month_day(month: int, day: int, ref: date, tense: str) -> date | N
     meetings), so unlike a bare weekday the nearest occurrence is the better guess;
     an explicit future cue still forces one on or after the reference.
     """
-    options = [date(y, month, day) for y in (ref.year - 1, ref.year, ref.year + 1) if _valid(y, month, day)]
+    options = [date(y, month, day) for y in (ref.year - 1, ref.year, ref.year + 1) if is_calendar_date(y, month, day)]
     if not options:
         return None
     if tense == "future":
