@@ -322,3 +322,23 @@ def test_hostile_input_does_not_crash_or_hang() -> None:
         result = clean_document(Document(id="big", path="big", raw_text=payload))
         assert time.monotonic() - start < 10
         assert len(result.clean_text) <= len(payload)
+
+
+def test_inline_markup_stripped_and_tail_headlines_dropped() -> None:
+    text = (
+        "Harbour bridge reopens after two-year repair\n\n"
+        "The old harbour bridge reopened to traffic on Friday after a repair that took two years.\n"
+        '<post author="@cityhall" date="2024-01-05">The bridge is open again, thank you for your patience.</post>\n'
+        "Officials said the deck had been replaced in full and the work came in under budget.\n"
+        "Final vote count.\n"
+        "Related coverage\n"
+        "Ferry fares to rise in spring\n"
+        "Council debates new cycle lanes\n"
+    )
+    doc = clean_document(Document(id="t", path="t", raw_text=text))
+    paragraphs = doc.paragraph_texts()
+    assert "The bridge is open again, thank you for your patience." in paragraphs
+    assert "Final vote count." in paragraphs  # a short note below the body still ends like a sentence
+    for line in ("Related coverage", "Ferry fares to rise in spring", "Council debates new cycle lanes"):
+        assert line not in doc.clean_text and line in doc.removed_lines
+    assert doc.title == "Harbour bridge reopens after two-year repair"

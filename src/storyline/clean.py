@@ -362,8 +362,19 @@ def _join_fragments(units: list[_Unit]) -> list[_Unit]:
     ]
 
 
-def _build_units(text: str) -> list[_Unit]:
-    lines = [line.strip() for line in text.split("\n")]
+def _strip_tags(line: str, removed: list[str]) -> str:
+    """Drop inline tags (embedded posts keep their text); a line that was only markup goes to the audit."""
+    if "<" not in line or TAG_RE.search(line) is None:
+        return line
+    text = " ".join(TAG_RE.sub(" ", line).split())
+    if not _words(text):
+        removed.append(line)
+        return ""
+    return text
+
+
+def _build_units(text: str, removed: list[str]) -> list[_Unit]:
+    lines = [_strip_tags(line.strip(), removed) for line in text.split("\n")]
     if _is_hard_wrapped(lines):
         units = _reflow(lines)
     else:
@@ -397,7 +408,7 @@ def _is_widget(text: str, account_names: bool = True) -> bool:
     if account_names and len(words) <= LOWERCASE_TINY_WORDS and _all_lower(text) and not _ends_sentence(text):
         return True
     label = CAPS_LABEL_RE.match(text[:META_LINE_MAX_CHARS])
-    return label is not None and any(w.lower() in PROMO_WORDS for w in _words(label.group("label")))
+    return label is not None and any(w.lower() in WIDGET_WORDS for w in _words(label.group("label")))
 
 
 def _is_promo(text: str, outlet: str | None) -> bool:
@@ -427,8 +438,23 @@ def _is_sentence(text: str) -> bool:
     return len(words) >= 4 and _ends_sentence(text) and (first.isupper() or first.isdigit())
 
 
+def _is_page_metadata(text: str) -> bool:
+    """Byline, date or URL lines: page furniture above the body, read as metadata."""
+    short = text[:META_LINE_MAX_CHARS]
+    return any(
+        pattern.match(part.strip())
+        for part in re.split(r"\s[|·•]\s", short)
+        for pattern in (DATE_LINE_RE, BYLINE_RE, URL_LINE_RE)
+    )
+
+
 def _select_body(units: list[_Unit], chrome_lines: frozenset[str], outlet: str | None) -> list[bool]:
-    """Keep/drop per unit: widgets and corpus chrome go everywhere; outside the core, keep only plain sentences."""
+    """Keep/drop per unit: widgets and corpus chrome go everywhere.
+
+    Outside the core (above its first or below its last prose unit) only units that end like a
+    sentence survive: headlines, taglines and link lists there have no closing punctuation, while
+    list items and short notes ("Week 13.", "1. Name (2.)") do.
+    """
     keep = [not _is_widget(u.text) and normalise_line(u.text) not in chrome_lines for u in units]
     core = [i for i, u in enumerate(units) if keep[i] and _is_core(u.text, outlet)]
     if not core:
@@ -436,7 +462,12 @@ def _select_body(units: list[_Unit], chrome_lines: frozenset[str], outlet: str |
     first, last = core[0], core[-1]
     for i, unit in enumerate(units):
         if keep[i] and not first <= i <= last:
-            keep[i] = _is_sentence(unit.text) and not _is_promo(unit.text, outlet)
+            keep[i] = (
+                _ends_sentence(unit.text)
+                and not _is_promo(unit.text, outlet)
+                and not _is_page_metadata(unit.text)
+                and not (i < first and _is_title_like(unit.text))
+            )
     return keep
 
 
@@ -561,7 +592,7 @@ def guess_language(text: str) -> str | None:
 def _clean_plain(text: str, chrome_lines: frozenset[str]) -> tuple[list[str], list[str], _TextMeta]:
     """Body paragraphs, removed lines and metadata of a plain-text page dump."""
     removed: list[str] = []
-    units = _build_units(_strip_blocks(text, removed))
+    units = _build_units(_strip_blocks(text, removed), removed)
     site_outlet = _find_outlet(units)
     first_core = next((u.text for u in units if _is_core(u.text, site_outlet)), "")
     outlet = site_outlet or _split_dateline(first_core)[1]
