@@ -342,3 +342,9 @@ def test_inline_markup_stripped_and_tail_headlines_dropped() -> None:
     for line in ("Related coverage", "Ferry fares to rise in spring", "Council debates new cycle lanes"):
         assert line not in doc.clean_text and line in doc.removed_lines
     assert doc.title == "Harbour bridge reopens after two-year repair"
+
+
+def test_empty_and_broken_html() -> None:
+    for payload in ("", "<html>", "<html><body>" + "<div>" * 5000 + "x", "<html><script>" + "a" * 200_000):
+        doc = clean_document(Document(id="h", path="h", raw_text=payload, raw_format="html"))
+        assert doc.clean_text == "" and doc.paragraphs == [] and doc.published is None
