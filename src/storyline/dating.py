@@ -55,11 +55,17 @@ TRUNCATION_NOTE = "candidates in all; alternatives list the first"
 # Metadata keys that carry a publication date (JSONL fields, sidecars, htmldate).
 GIVEN_DATE_KEYS = ("published", "date", "publish_date", "published_at", "datePublished", "pubdate")
 
-NEGATED_TITLE = re.compile(r"(?:\b(?:former|ex|then|late)\b[\s-]*(?:[\w.'\u2019]+\s+){0,2}|\bex-)$", re.IGNORECASE)
+NEGATED_TITLE = re.compile(r"(?:\b(?:former|ex|then|late|next|future|would-be|potential|possible|hypothetical)\b[\s-]*(?:[\w.'\u2019]+\s+){0,2}|\bex-)$", re.IGNORECASE)
 GAP_STOPWORDS = {"and", "or", "with", "by", "of", "to", "from", "for", "the", "said", "says", "met", "told"}
 PAST_CUE = re.compile(
     r"\b(?:was|were|had|did|said|told|met|began|became|came|went|took|made|sent|won|lost|led|held|"
     r"signed|\w{3,}ed)\b",
+    re.IGNORECASE,
+)
+# Clauses that only say something might, would or is expected to happen in a period.
+MODAL_CUE = re.compile(
+    r"\b(?:would|could|might|may|should|must|expected|likely|probably|possibly|potential|upcoming|"
+    r"scheduled|planned|plans?|future|next|coming|nominee|candidate|front-runner)\b|'d\b",
     re.IGNORECASE,
 )
 FUTURE_LIMIT_CUE = re.compile(r"\b(?:by|until|till|before|through|target|plans?|aims?|goal)\s+(?:the\s+end\s+of\s+)?$", re.IGNORECASE)
@@ -84,17 +90,16 @@ class WeekdayGroup:
 
     weekday: int
     mentions: list[ParsedTimex] = field(default_factory=list)
-
-    @property
-    def tenses(self) -> set[str]:
-        return {m.tense for m in self.mentions}
+    # past: W <= pub <= W+6; future: pub <= W <= pub+6; both: W = pub. A future mention
+    # outweighs past ones that merely lack a future cue; "both" needs a past-tense verb.
+    mode: str = "past"
 
     def day_of(self, pub: np.ndarray) -> np.ndarray:
         """W for each candidate publication day (past: last such day; future: next)."""
         wd = (pub + 6) % 7
-        if self.tenses == {"future"}:
+        if self.mode == "future":
             return pub + (self.weekday - wd) % 7
-        # past only, or both (then W = pub, enforced by ``tense_constraint``)
+        # past, or both (then W = pub, enforced by a constraint on the weekday of pub)
         return pub - (wd - self.weekday) % 7
 
     def label(self) -> str:
@@ -122,7 +127,7 @@ def infer_event_date(doc: Document, published: DateInference, knowledge: Knowled
     else:
         candidates, evidence = publication_candidates(doc, knowledge)
     text = analysis_text(doc)
-    groups = weekday_groups(parse_temporal_expressions(text))
+    groups = weekday_groups(text, parse_temporal_expressions(text))
     lead = _lead_expression(doc.clean_text)
     if lead is None or candidates.size == 0:
         note = "no day-resolvable expression in the lead: the event is dated by publication"
@@ -191,22 +196,37 @@ def publication_candidates(doc: Document, knowledge: Knowledge) -> tuple[np.ndar
     first = EARLIEST_PUBLICATION.toordinal()
     candidates = np.arange(first, knowledge.as_of.toordinal() + 1)
     evidence = [f"candidates: every day from {EARLIEST_PUBLICATION} to the knowledge date {knowledge.as_of}"]
-    for c in publication_constraints(doc, knowledge):
-        kept = candidates[c.keep(candidates)]
-        if kept.size == 0:
-            evidence.append(f"conflict, not applied: {c.evidence}")
+    constraints = publication_constraints(doc, knowledge)
+    masks = [c.keep(candidates) for c in constraints]
+    keep = np.ones(candidates.shape, dtype=bool)
+    for i in consistency_order(masks):
+        kept = keep & masks[i]
+        left = int(kept.sum())
+        if left == 0:
+            evidence.append(f"conflict, not applied: {constraints[i].evidence}")
             continue
-        if kept.size < candidates.size:
-            evidence.append(f"{c.evidence} ({kept.size} candidate days left)")
-        candidates = kept
-    return candidates, evidence
+        if left < keep.sum():
+            evidence.append(f"{constraints[i].evidence} ({left} candidate days left)")
+        keep = kept
+    return candidates[keep], evidence
+
+
+def consistency_order(masks: list[np.ndarray]) -> list[int]:
+    """Clues that agree with the most others first, then in their reliability order.
+
+    A clue is dropped only when it contradicts what was applied before it, so the odd
+    one out ("President Bill Clinton" recalled in a 2016 article full of 2010s dates)
+    must come last: agreeing with many others is the best evidence of being right.
+    """
+    agree = [sum(bool((m & other).any()) for j, other in enumerate(masks) if j != i) for i, m in enumerate(masks)]
+    return sorted(range(len(masks)), key=lambda i: (-agree[i], i))
 
 
 def publication_constraints(doc: Document, knowledge: Knowledge) -> list[Constraint]:
     """Every clue in the document, most reliable first (a later clue yields on conflict)."""
     text = analysis_text(doc)
     parsed = parse_temporal_expressions(text)
-    groups = weekday_groups(parsed)
+    groups = weekday_groups(text, parsed)
     out: list[Constraint] = []
     if doc.date_stamp:
         out += stamp_constraints(doc.date_stamp, knowledge)
@@ -258,13 +278,24 @@ def stamp_constraints(stamp: str, knowledge: Knowledge) -> list[Constraint]:
 
 def office_constraints(text: str, offices: list[OfficeTerm]) -> list[Constraint]:
     """A titled holder ("US Secretary of State Antony Blinken") dates the article to the term."""
-    by_person: dict[str, list[tuple[OfficeTerm, str]]] = {}
+    # terms that one mention may denote, unioned: a person's terms, or everyone with
+    # that title and surname ("Prime Minister Sharif")
+    by_mention: dict[str, list[tuple[OfficeTerm, str]]] = {}
+    lowered = text.lower()
     for term in offices:
+        # a plain substring test on the surnames spares most of the regex scans
+        if not any(name.split()[-1].lower() in lowered for name in term.names if name.split()):
+            continue
         quote = titled_mention(text, term)
         if quote:
-            by_person.setdefault(term.person, []).append((term, quote))
+            by_mention.setdefault(term.person, []).append((term, quote))
+            continue
+        quote = titled_surname(text, term)
+        if quote:
+            by_mention.setdefault(" ".join(quote.lower().split()), []).append((term, quote))
     out = []
-    for person, matches in by_person.items():
+    for matches in by_mention.values():
+        person = " or ".join(dict.fromkeys(t.person for t, _ in matches))
         spans = sorted({(t.start.toordinal(), (t.end or date.max).toordinal()) for t, _ in matches})
         terms = " or ".join(f"{date.fromordinal(a)}\u2013{'present' if b == date.max.toordinal() else date.fromordinal(b)}" for a, b in spans)
         office = ", ".join(dict.fromkeys(t.office.replace("_", " ") for t, _ in matches))
@@ -287,9 +318,28 @@ def titled_mention(text: str, term: OfficeTerm) -> str | None:
         if after.startswith(","):
             for title in term.title_pattern.finditer(after):
                 gap = after[1 : title.start()]
-                if _plain_gap(gap, allow_possessive=True) and not NEGATED_TITLE.search(after[: title.start()]):
+                next_word = after[title.end() :].split(maxsplit=1)
+                names_another = bool(next_word) and next_word[0][:1].isupper()  # "Trump, President Obama"
+                if _plain_gap(gap, allow_possessive=True) and not names_another and not NEGATED_TITLE.search(after[: title.start()]):
                     return (name.group() + after[: title.end()]).replace("\n", " ")
                 break
+    return None
+
+
+def titled_surname(text: str, term: OfficeTerm) -> str | None:
+    """ "Russian President Putin": a qualified title of the term right before the surname alone."""
+    surnames = {n.split()[-1] for n in term.names if n.split()}
+    pattern = re.compile(r"\b(?:%s)\b(?![\w-])(?!\s+[A-Z][a-z])" % "|".join(map(re.escape, sorted(surnames))))
+    for name in pattern.finditer(text):
+        window = text[max(0, name.start() - TITLE_WINDOW_CHARS) : name.start()]
+        title = None
+        for title in term.title_pattern.finditer(window):
+            pass
+        if title is None or window[title.end() :].strip() or NEGATED_TITLE.search(window[: title.start()]):
+            continue
+        if len(title.group().split()) < 2:
+            continue  # a bare "President Clinton" recalls or imagines a holder as often as not
+        return (window[title.start() :] + name.group()).replace("\n", " ")
     return None
 
 
@@ -311,10 +361,15 @@ def _plain_gap(gap: str, allow_possessive: bool = False) -> bool:
 def event_constraints(text: str, knowledge: Knowledge) -> list[Constraint]:
     """A known event in the past tense was before publication; in the future, after it."""
     out = []
+    lowered = text.lower()
     for event in knowledge.events:
+        if event.triggers is not None and not any(t in lowered for t in event.triggers):
+            continue
         seen: set[str] = set()
         for m in event.pattern.finditer(text):
             tense = clause_tense(text, *m.span())
+            if tense == "past" and not past_clause(text, *m.span()):
+                continue  # "the 2016 presidential election" with no verb to date it
             if tense in seen:
                 continue
             seen.add(tense)
@@ -330,12 +385,16 @@ def event_constraints(text: str, knowledge: Knowledge) -> list[Constraint]:
     return out
 
 
-def weekday_groups(parsed: list[ParsedTimex]) -> dict[int, WeekdayGroup]:
-    """Bare weekday mentions (not "last/next Monday") grouped by name."""
+def weekday_groups(text: str, parsed: list[ParsedTimex]) -> dict[int, WeekdayGroup]:
+    """Bare weekday mentions (not "last/next Monday") grouped by name, with their tense."""
     groups: dict[int, WeekdayGroup] = {}
     for p in parsed:
         if p.kind == "weekday" and p.offset == 0:
             groups.setdefault(p.weekday, WeekdayGroup(p.weekday)).mentions.append(p)
+    for g in groups.values():
+        future = any(m.tense == "future" for m in g.mentions)
+        past = any(_told_in_past(text, m) for m in g.mentions)
+        g.mode = "both" if future and past else "future" if future else "past"
     return groups
 
 
@@ -343,7 +402,7 @@ def weekday_constraints(text: str, groups: dict[int, WeekdayGroup], knowledge: K
     """Weekdays tied to the calendar: tense, a printed day-month, a recurring day, an anchor."""
     out: list[Constraint] = []
     for g in groups.values():
-        if len(g.tenses) == 2:
+        if g.mode == "both":
             why = f"{g.label()} told both in past and future tense: published on that {_WEEKDAY_NAMES[g.weekday]}"
             out.append(Constraint(why, lambda c, d=g.weekday: (c + 6) % 7 == d))
         for m in g.mentions:
@@ -353,6 +412,17 @@ def weekday_constraints(text: str, groups: dict[int, WeekdayGroup], knowledge: K
         out.append(Constraint(why, lambda c, g=anchor_group, days=days: np.isin(g.day_of(c), days)))
     out += _anchored_clauses(text, groups, knowledge)
     return out
+
+
+def _told_in_past(text: str, m: ParsedTimex) -> bool:
+    """A past mention with a past-tense verb in its clause, not merely no future cue."""
+    return m.tense == "past" and past_clause(text, m.start, m.end)
+
+
+def past_clause(text: str, start: int, end: int) -> bool:
+    """Whether the clause around the span has a past-tense verb and no modal or future cue."""
+    lo, hi = clause_bounds(text, start, end)
+    return bool(PAST_CUE.search(text, lo, hi)) and not MODAL_CUE.search(text, lo, hi)
 
 
 def _weekday_day_month(g: WeekdayGroup, m: ParsedTimex) -> Constraint:
@@ -390,7 +460,7 @@ def _pinned_weekdays(
             continue
         anchor_days, anchor_text = anchor
         days = anchor_days + offset
-        why = f"{g.label()} \u2026 {m.group().strip() + ' ' + anchor_text!r}: that {_WEEKDAY_NAMES[g.weekday]} was {offset:+d} days from it"
+        why = f"{g.label()} \u2026 {m.group() + anchor_text!r}: that {_WEEKDAY_NAMES[g.weekday]} was {offset:+d} days from it"
         pins.append((g, days, why))
     return pins
 
@@ -404,7 +474,7 @@ def _anchored_clauses(text: str, groups: dict[int, WeekdayGroup], knowledge: Kno
         if offset is None or anchor is None or _nearest_weekday_group(text, m.start(), m.end(), groups):
             continue
         earliest = int((anchor[0] + offset).min())
-        why = f"{m.group().strip() + ' ' + anchor[1]!r}: published after {date.fromordinal(earliest)} at the earliest"
+        why = f"{m.group() + anchor[1]!r}: published after {date.fromordinal(earliest)} at the earliest"
         out.append(Constraint(why, lambda c, e=earliest: c >= e))
     return out
 
@@ -424,7 +494,7 @@ def _anchor_after(text: str, pos: int, knowledge: Knowledge) -> tuple[np.ndarray
     for event in knowledge.events:
         m = event.pattern.search(window)
         if m and m.start() <= ANCHOR_WINDOW_CHARS and event.precision == "day":
-            return np.array([event.date.toordinal()]), m.group()
+            return np.array([event.date.toordinal()]), window[: m.end()]
     for term in knowledge.offices:
         for name in term.name_pattern.finditer(window):
             if name.start() > ANCHOR_WINDOW_CHARS:
@@ -433,7 +503,7 @@ def _anchor_after(text: str, pos: int, knowledge: Knowledge) -> tuple[np.ndarray
             before = SWORN_BEFORE_NAME.search(window[: name.start()])
             if after or before:
                 starts = sorted({t.start.toordinal() for t in knowledge.offices if t.person == term.person})
-                quote = window[(before.start() if before else name.start()) : (after.end() if after else name.end())]
+                quote = window[: (after.end() if after else name.end())]
                 return np.array(starts), quote.replace("\n", " ")
     return None
 
@@ -456,9 +526,11 @@ def explicit_date_constraints(text: str, parsed: list[ParsedTimex]) -> list[Cons
     out = []
     for p in parsed:
         period = _explicit_period(p)
-        if period is None:
-            continue
+        if period is None or p.modifier == "fiscal":
+            continue  # fiscal years start months before the calendar year
         lo, hi = clause_bounds(text, p.start, p.end)
+        if p.tense != "future" and MODAL_CUE.search(text, lo, hi):
+            continue  # neither a past date nor a firm future one
         if FUTURE_LIMIT_CUE.search(text[max(lo, p.start - 30) : p.start]):
             continue  # "by 2030": a deadline, not a past date
         first, last = period

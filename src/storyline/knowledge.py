@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import re._parser as sre_parse  # the stdlib's own regex parser, to find required literals
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -58,6 +59,9 @@ class KnownEvent:
     name: str
     patterns: tuple[str, ...]
     pattern: re.Pattern = field(compare=False, repr=False)
+    # lower-case strings one of which every match contains (None: no such set known);
+    # a substring test on them skips most of the hundreds of regex scans per article
+    triggers: tuple[str, ...] | None = field(default=None, compare=False, repr=False)
 
     @property
     def last_day(self) -> date:
@@ -79,6 +83,7 @@ class RecurringDay:
     month_day: tuple[int, int] | None
     dates: tuple[date, ...]
     pattern: re.Pattern = field(compare=False, repr=False)
+    triggers: tuple[str, ...] | None = field(default=None, compare=False, repr=False)
 
     def date_in_year(self, year: int) -> date | None:
         """This day's date in ``year``, or None when unknown (or Feb 29 in a common year)."""
@@ -220,6 +225,7 @@ def _event_row(c: dict[str, str]) -> KnownEvent:
         name=c["name"],
         patterns=patterns,
         pattern=_compile_patterns(patterns),
+        triggers=required_literals(patterns[0]),
     )
 
 
@@ -235,7 +241,7 @@ def _recurring_row(c: dict[str, str]) -> RecurringDay:
     dates = tuple(_iso(d, "dates") for d in _split(c["dates"]))
     if month_day is None and not dates:
         raise ValueError("a recurring day needs month_day or dates")
-    return RecurringDay(c["name"], patterns, month_day, dates, _compile_patterns(patterns))
+    return RecurringDay(c["name"], patterns, month_day, dates, _compile_patterns(patterns), required_literals(patterns[0]))
 
 
 def _patterns(cell: str) -> tuple[str, ...]:
@@ -270,3 +276,53 @@ def _literal_alternation(words: Sequence[str]) -> re.Pattern:
     alts = sorted({w for w in words if w}, key=len, reverse=True)
     body = "|".join(r"\s+".join(re.escape(part) for part in w.split()) for w in alts)
     return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.IGNORECASE)
+
+
+# Literals shorter than this are too common to skip anything ("a", "of").
+MIN_TRIGGER_CHARS = 3
+
+
+def required_literals(pattern: str) -> tuple[str, ...] | None:
+    """Lower-case strings one of which any match of ``pattern`` must contain, or None.
+
+    A necessary condition only: the caller may skip the regex when none occurs in the
+    lower-cased text. Worked out on the parsed pattern (literal runs, alternations,
+    groups, repeats of at least one); anything unusual gives None, never a wrong set.
+    """
+    try:
+        found = _required(sre_parse.parse(pattern))
+    except Exception:  # an unsupported construct only costs the shortcut
+        return None
+    return tuple(sorted(found)) if found else None
+
+
+def _required(seq) -> set[str] | None:
+    options: list[set[str]] = []
+    run: list[str] = []
+
+    def close_run() -> None:
+        if len(run) >= MIN_TRIGGER_CHARS:
+            options.append({"".join(run).lower()})
+        run.clear()
+
+    for op, arg in seq:
+        name = str(op)
+        if name == "LITERAL":
+            run.append(chr(arg))
+            continue
+        close_run()
+        sub: set[str] | None = None
+        if name == "SUBPATTERN":
+            sub = _required(arg[-1])
+        elif name == "BRANCH":
+            branches = [_required(b) for b in arg[1]]
+            sub = set().union(*branches) if branches and all(branches) else None
+        elif name in ("MAX_REPEAT", "MIN_REPEAT") and arg[0] >= 1:
+            sub = _required(arg[2])
+        if sub:
+            options.append(sub)
+    close_run()
+    if not options:
+        return None
+    # the option whose shortest string is longest filters best
+    return max(options, key=lambda o: min(map(len, o)))

@@ -29,6 +29,9 @@ MAX_TEXT_CHARS = 1_000_000
 # A clause rarely runs longer than this; bounding the look-around keeps tense
 # detection linear and stops one long sentence from colouring a distant mention.
 MAX_CLAUSE_CHARS = 160
+# A future cue after the expression counts only this close ("Thursday are expected to");
+# further on it usually belongs to a new subject ("Monday they have no plans to").
+FUTURE_CUE_AFTER_WORDS = 1
 
 MONTHS = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
@@ -312,7 +315,7 @@ def _parse_match(kind: str, m: re.Match, text: str) -> ParsedTimex | None:
         return _parse_month(m, base)
     if kind == "year":
         pre = (g["pre"] or "").lower()
-        return ParsedTimex(**base, year=int(g["y"]), modifier=_mod(pre) if pre != "fiscal" else None, fixed=g["y"])
+        return ParsedTimex(**base, year=int(g["y"]), modifier=_mod(pre), fixed=g["y"])
     raise AssertionError(kind)
 
 
@@ -406,7 +409,12 @@ def clause_tense(text: str, start: int, end: int) -> str:
     ("Putin says ... on Friday"), so only explicit future cues flip the default.
     """
     lo, hi = clause_bounds(text, start, end)
-    if FUTURE_CUE.search(text, lo, hi):
+    if FUTURE_CUE.search(text, lo, start):
+        return "future"
+    # after the expression only a cue that follows at once ("Thursday are expected to");
+    # "made clear Monday they have no plans to ..." is past
+    after = FUTURE_CUE.search(text, end, hi)
+    if after and len(text[end : after.start()].split()) <= FUTURE_CUE_AFTER_WORDS:
         return "future"
     return "past"
 
