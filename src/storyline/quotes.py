@@ -1,0 +1,674 @@
+"""Who said what: direct and reported speech per document, and the same quote across documents.
+
+News attributes speech in a few stock shapes: “...,” X said / X said: “...” / X said (that)
+CLAUSE / CLAUSE, X said / “...” alone in the paragraph after X's quote. ``find_quotes`` reads
+those shapes from the clean text and the document's entity mentions (no parse needed, so it
+stays fast and works with a pipeline that has no parser); ``merge_quotes`` groups the same
+quote across documents by fuzzy wording.
+
+Reads ``Document.clean_text`` and ``Document.mentions``; fills ``Document.quotes`` and
+``Corpus.quotes``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from .model import Document, Mention, Quote, QuoteCluster
+from .text import split_sentences
+
+# A quoted span of fewer words is a scare quote ("strategic"), never a quote.
+MIN_QUOTE_WORDS = 2
+# A quoted span of fewer words counts only when a speech cue attributes it in its sentence
+# ("noting they “practically coincide,”"), otherwise it is a label ("a “no limits” partnership").
+MIN_STANDALONE_WORDS = 4
+# Reported clauses shorter than this are fragments of a parse gone wrong, not speech.
+MIN_INDIRECT_WORDS = 3
+# An unclosed quote continues into the next paragraph only if that paragraph opens with a
+# quote mark (the print convention); after this many paragraphs it is closed regardless.
+MAX_QUOTE_PARAGRAPHS = 8
+# Sentences longer than this are not scanned for reported speech (guards regex cost on junk).
+MAX_SENTENCE_CHARS = 3000
+# How far before a quote or cue its attribution is looked for; real attributions sit within a
+# sentence, and the bound keeps run-on junk "sentences" linear.
+MAX_ATTRIBUTION_CHARS = 600
+# How many sentences back a pronoun speaker ("He added") may find its person.
+PRONOUN_LOOKBACK_SENTENCES = 4
+# Words allowed in a speaker that is not a known entity ("a spokesperson for the ministry").
+MAX_SPEAKER_WORDS = 8
+# Fuzzy match (rapidfuzz ratio, 0-100, on normalised text) at or above which two quotes are
+# the same quote: the seeds' copies differ by an Oxford comma or a word (ratio 97-100), while
+# a paraphrase of the same statement scores 60-85.
+QUOTE_MATCH_RATIO = 90
+# A shorter quote wholly inside a longer one (partial_ratio) is the same quote when it has
+# at least this many words: shorter fragments ("right direction") recur by chance.
+MIN_CONTAINED_WORDS = 5
+CONTAINED_MATCH_RATIO = 95
+# Word n-grams used to find candidate pairs before fuzzy matching (avoids comparing all pairs).
+BLOCK_NGRAM = 3
+
+OPENING_MARKS = "“\"”"  # ” appears as an opener in badly typeset pages
+QUOTE_MARKS = re.compile(r"[“”\"]")
+_SPEECH_VERBS = (
+    "said|says|say|told|tells|added|adds|noted|notes|stated|states|insisted|insists|stressed|stresses|"
+    "emphasi[sz]ed|emphasi[sz]es|explained|explains|argued|argues|warned|warns|claimed|claims|asserted|"
+    "declared|announced|remarked|replied|responded|wrote|writes|tweeted|posted|recalled|acknowledged|"
+    "admitted|confirmed|urged|cautioned|concluded|observed|suggested|complained|predicted|promised|"
+    "reported|reports|described|asked|continued|underlined|underscored|commented|conceded|maintained"
+)
+_PARTICIPLES = (
+    "saying|adding|noting|stating|insisting|stressing|emphasi[sz]ing|explaining|arguing|warning|claiming|"
+    "declaring|describing|recalling|acknowledging|urging|asserting|remarking|observing"
+)
+# Verbs whose object is a reported clause (X said (that) CLAUSE).
+_REPORT_VERBS = (
+    "said|says|told|tells|added|adds|noted|notes|stated|insisted|insists|stressed|emphasi[sz]ed|explained|"
+    "argued|warned|claimed|asserted|declared|announced|acknowledged|admitted|confirmed|reported|"
+    "suggested|predicted|cautioned|recalled|argues|warns|claims|maintained|conceded"
+)
+# Report verbs that take a bare clause ("Ushakov said Xi invited ..."); the others need "that"
+# before a clause, since they also take plain objects ("emphasised the close ties").
+_BARE_CLAUSE_VERBS = frozenset("said says added adds noted notes insisted insists argued argues warned warns claimed claims".split())
+_CUE = re.compile(rf"\b(?:{_SPEECH_VERBS}|{_PARTICIPLES})\b|\baccording\s+to\b", re.IGNORECASE)
+_REPORT_CUE = re.compile(rf"\b(?:(?P<finite>{_REPORT_VERBS})|(?P<part>{_PARTICIPLES}))\b")
+_PARTICIPLE = re.compile(rf"(?:{_PARTICIPLES})", re.IGNORECASE)
+_FILLER = r"(?:\w+ly|also|has|had|have|then|later|again|once|further|would|will|did|does)"
+_GAP_BEFORE_CUE = re.compile(rf"^\s+(?:{_FILLER}\s+)*$")
+_PRONOUN_BEFORE = re.compile(rf"\b(?P<p>[Hh]e|[Ss]he|[Tt]hey|[Ii]t|[Ww]e|I)\s+(?:{_FILLER}\s+)*$")
+_AND_BEFORE = re.compile(rf"\band\s+(?:{_FILLER}\s+)*$")
+_PRONOUN_AT_START = re.compile(r"\s*(?P<p>He|She|They|We|I)\b")
+_MAIN_CLAUSE_AFTER = re.compile(r",\s+(?:(?P<p>he|she|they|we|I)\b|(?=[A-Z]))")
+_PHRASE_BOUNDARY = re.compile(r"[,;:“”\"]|\s(?:and|but|while|as)\s")
+_LEAD_WORDS = re.compile(r"(?:(?:and|but|yet|so|then)\s+)?(?:[A-Z][\w.'’-]*\s+){0,4}")
+_WHO_BEFORE = re.compile(rf",\s*who\s+(?:{_FILLER}\s+)*$")
+_AFTER_PRONOUN = re.compile(rf"\s*,?\s*(?P<p>he|she|they|it|we|I)\s+(?:{_FILLER}\s+)*(?P<cue>{_SPEECH_VERBS})\b")
+_AFTER_CUE_FIRST = re.compile(rf"\s*,?\s*(?P<cue>{_SPEECH_VERBS})\s+")
+_AFTER_ACCORDING = re.compile(r"\s*,?\s*(?P<cue>according\s+to)\s+")
+_AFTER_NP_CUE = re.compile(
+    rf"\s*,?\s*(?P<np>(?:[\w'’.-]+\s+){{1,{MAX_SPEAKER_WORDS}}}?)(?:{_FILLER}\s+)*(?P<cue>{_SPEECH_VERBS})\b"
+)
+_FILLER_THEN_CUE = re.compile(rf"\s+(?:{_FILLER}\s+)*(?P<cue>{_SPEECH_VERBS})\b")
+_TITLE_SKIP = re.compile(r"(?:[A-Z][\w.'’-]*\s+){0,5}")
+# Words that cannot begin a reported clause right after the cue ("said in remarks", "said on Friday").
+_NON_CLAUSE_START = frozenset(
+    "in on at to with after before during for of by from and but as about while when so or than "
+    "earlier later previously last this yesterday today tonight who which was were is are had has have would will "
+    "not nothing".split()
+)
+_TIME_PHRASE = re.compile(
+    r"\s+(?:on|in|at|last|this|earlier|late|later)\b[^,.;:“”\"]{0,40}?\s+(?=(?:that|he|she|they|it|we|I)\b)"
+)
+_THAT = re.compile(r"\s+that\b")
+_TOLD_OBJECT = re.compile(r"\s+(?:[\w'’.-]+\s+){0,6}?that\b")
+_CONTENT_CUT = re.compile(
+    rf",\s+(?:according\s+to\b|(?:{_PARTICIPLES})\b)"
+    rf"|,\s+(?:[\w'’.-]+\s+){{0,5}}?(?:{_REPORT_VERBS})\b\s*(?:[,.;]|$)"
+    rf"|\s+(?:and|but|while|whereas)\s+(?:[\w'’.-]+\s+){{0,5}}?(?:{_REPORT_VERBS})\b"
+)
+_TRAILING_ATTRIBUTION = re.compile(
+    rf",\s+(?P<np>(?:[\w'’.-]+\s+){{1,6}}?)(?:{_FILLER}\s+)*(?P<cue>{_REPORT_VERBS})"
+    rf"(?:\s+\w+day)?\s*(?:[,.;]|$)"
+)
+
+
+@dataclass
+class _Speaker:
+    start: int
+    end: int
+    canonical: str | None
+    pronoun: str | None = None
+
+
+@dataclass
+class _Ctx:
+    """One document's text, its quote-masked copy, sentences and mention index."""
+
+    text: str
+    masked: str
+    sentences: list[tuple[int, int]]
+    sentence_starts: list[int]
+    mentions: list[Mention]  # outside direct quotes, sorted by end
+    mention_ends: list[int]
+    speakers_by_sentence: dict[int, str] = field(default_factory=dict)
+
+    def sentence_of(self, pos: int) -> int:
+        return max(0, bisect.bisect_right(self.sentence_starts, pos) - 1)
+
+    def mention_ending_at_or_before(self, pos: int) -> Mention | None:
+        i = bisect.bisect_right(self.mention_ends, pos) - 1
+        return self.mentions[i] if i >= 0 else None
+
+    def mentions_between(self, start: int, end: int) -> list[Mention]:
+        lo = bisect.bisect_right(self.mention_ends, start)
+        hi = bisect.bisect_right(self.mention_ends, end)
+        return [m for m in self.mentions[lo:hi] if m.start >= start]
+
+    def sentence_start(self, pos: int) -> int:
+        """Start of the sentence holding ``pos``, never further back than the attribution window."""
+        start = self.sentences[self.sentence_of(pos)][0] if self.sentences else 0
+        return max(start, pos - MAX_ATTRIBUTION_CHARS)
+
+    def first_mention_from(self, pos: int, limit: int) -> Mention | None:
+        lo = bisect.bisect_right(self.mention_ends, pos)
+        for m in self.mentions[lo : lo + 4]:
+            if pos <= m.start <= limit:
+                return m
+        return None
+
+
+@dataclass
+class _DirectSpan:
+    open_mark: int
+    content_start: int
+    content_end: int
+    close_mark: int | None  # None when unterminated at a paragraph end
+
+
+# ---------------------------------------------------------------- direct quotes
+
+
+def _is_opener(text: str, pos: int) -> bool:
+    before = text[pos - 1] if pos else "\n"
+    after = text[pos + 1] if pos + 1 < len(text) else " "
+    if after.isspace():
+        return False
+    return text[pos] == "“" or before.isspace() or before in "([{—–-:"
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
+
+
+def _direct_spans(text: str) -> list[_DirectSpan]:
+    """Pair quote marks paragraph by paragraph; an unclosed quote continues only into a
+    paragraph that opens with a quote mark."""
+    spans: list[_DirectSpan] = []
+    paragraphs = _paragraphs(text)
+    open_at: int | None = None
+    open_paragraphs = 0
+    skip_mark: int | None = None
+    for index, (p_start, p_end) in enumerate(paragraphs):
+        for match in QUOTE_MARKS.finditer(text, p_start, p_end):
+            pos = match.start()
+            if pos == skip_mark:
+                continue
+            if open_at is None:
+                if _is_opener(text, pos):
+                    open_at, open_paragraphs = pos, 1
+                continue
+            before = text[pos - 1]
+            if before.isspace() and _is_opener(text, pos):  # a new quote: the open one was never closed
+                spans.append(_DirectSpan(open_at, open_at + 1, _rstrip(text, pos), None))
+                open_at, open_paragraphs = pos, 1
+                continue
+            spans.append(_DirectSpan(open_at, open_at + 1, pos, pos))
+            open_at = None
+        if open_at is None:
+            continue
+        following = paragraphs[index + 1][0] if index + 1 < len(paragraphs) else None
+        if following is not None and text[following] in OPENING_MARKS and open_paragraphs < MAX_QUOTE_PARAGRAPHS:
+            skip_mark, open_paragraphs = following, open_paragraphs + 1
+        else:
+            spans.append(_DirectSpan(open_at, open_at + 1, _rstrip(text, p_end), None))
+            open_at = None
+    return spans
+
+
+def _rstrip(text: str, end: int) -> int:
+    while end > 0 and text[end - 1].isspace():
+        end -= 1
+    return end
+
+
+def _quote_text(text: str, start: int, end: int) -> str:
+    """The quote's words: paragraph breaks and the marks reopening them removed."""
+    return re.sub(r"\s*\n+\s*[“”\"]?", " ", text[start:end]).strip()
+
+
+def _content_bounds(text: str, span: _DirectSpan) -> tuple[int, int]:
+    start, end = span.content_start, span.content_end
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:"):
+        end -= 1
+    return start, end
+
+
+def _mask(text: str, spans: list[_DirectSpan]) -> str:
+    """The text with quoted words blanked out (same length), so that cues and sentence ends
+    inside quotes are not read as attribution; a quote's final . ! ? is kept to end its sentence."""
+    chars = list(text)
+    for span in spans:
+        last = span.content_end - 1
+        for i in range(span.content_start, span.content_end):
+            if chars[i] != "\n" and not (i == last and chars[i] in ".!?"):
+                chars[i] = "X"  # a capital, so a sentence may end right before a quote
+    return "".join(chars)
+
+
+# ---------------------------------------------------------------- speakers
+
+
+def _speaker_from_mention(m: Mention) -> _Speaker:
+    return _Speaker(m.start, m.end, m.canonical)
+
+
+def _speaker_before(ctx: _Ctx, sent_start: int, cue_start: int) -> _Speaker | None:
+    """The subject of a cue verb: the mention or pronoun right before it, the antecedent of
+    ", who", the mention heading an interrupted subject ("X, who ..., said"), or the bare phrase."""
+    before = ctx.text[sent_start:cue_start]
+    m = ctx.mention_ending_at_or_before(cue_start)
+    if m is not None and m.start >= sent_start and _GAP_BEFORE_CUE.match(ctx.text[m.end : cue_start]):
+        return _speaker_from_mention(m)
+    pronoun = _PRONOUN_BEFORE.search(before)
+    if pronoun:
+        start = sent_start + pronoun.start("p")
+        return _Speaker(start, start + len(pronoun.group("p")), None, pronoun.group("p").lower())
+    if _AND_BEFORE.search(before):  # "X thanked Y and said ...": the sentence's subject
+        subject = _sentence_subject(ctx, sent_start, cue_start)
+        if subject is not None:
+            return subject
+    who = _WHO_BEFORE.search(before)
+    if who:
+        m = ctx.mention_ending_at_or_before(sent_start + who.start())
+        if m is not None and m.start >= sent_start and not ctx.text[m.end : sent_start + who.start()].strip():
+            return _speaker_from_mention(m)
+    if before.rstrip().endswith(","):
+        for m in ctx.mentions_between(sent_start, cue_start):
+            if m.kind in ("PERSON", "ORG") and ctx.text[m.end : m.end + 1] == ",":
+                return _speaker_from_mention(m)
+    bounds = list(_PHRASE_BOUNDARY.finditer(before))
+    clause_start = bounds[-1].end() if bounds else 0
+    phrase = before[clause_start:]
+    words = phrase.split()
+    if not 0 < len(words) <= MAX_SPEAKER_WORDS:
+        return None
+    start = sent_start + clause_start + (len(phrase) - len(phrase.lstrip()))
+    lead = _LEAD_WORDS.match(ctx.text, start, cue_start).end()
+    m = ctx.first_mention_from(start, lead)
+    if m is not None and m.kind == "PERSON":  # "but Putin in September publicly acknowledged"
+        return _speaker_from_mention(m)
+    return _Speaker(start, sent_start + len(before.rstrip()), None)
+
+
+def _sentence_subject(ctx: _Ctx, sent_start: int, limit: int) -> _Speaker | None:
+    """A pronoun or name (after any title words) opening the sentence."""
+    pronoun = _PRONOUN_AT_START.match(ctx.text, sent_start, limit)
+    if pronoun:
+        return _Speaker(pronoun.start("p"), pronoun.end("p"), None, pronoun.group("p").lower())
+    skip = _TITLE_SKIP.match(ctx.text, sent_start, limit).end()
+    m = ctx.first_mention_from(sent_start, skip)
+    return _speaker_from_mention(m) if m is not None and m.kind in ("PERSON", "ORG") else None
+
+
+def _speaker_after_quote(ctx: _Ctx, pos: int, limit: int) -> tuple[_Speaker, str, int] | None:
+    """Attribution right after a closing mark: “…,” he said / Putin said / said Putin / a spokesman said."""
+    text = ctx.text
+    match = _AFTER_PRONOUN.match(text, pos, limit)
+    if match:
+        speaker = _Speaker(match.start("p"), match.end("p"), None, match.group("p").lower())
+        return speaker, match.group("cue").lower(), match.start("cue")
+    lead = re.compile(r"\s*,?\s*").match(text, pos, limit).end()
+    skip = _TITLE_SKIP.match(text, lead, limit).end()
+    m = ctx.first_mention_from(lead, skip)
+    if m is not None:
+        cue = _FILLER_THEN_CUE.match(text, m.end, limit)
+        if cue:
+            return _speaker_from_mention(m), cue.group("cue").lower(), cue.start("cue")
+    match = _AFTER_CUE_FIRST.match(text, pos, limit)
+    if match:
+        skip = _TITLE_SKIP.match(text, match.end(), limit).end()
+        m = ctx.first_mention_from(match.end(), skip)
+        if m is not None:
+            return _speaker_from_mention(m), match.group("cue").lower(), match.start("cue")
+    match = _AFTER_ACCORDING.match(text, pos, limit)
+    if match:
+        skip = _TITLE_SKIP.match(text, match.end(), limit).end()
+        m = ctx.first_mention_from(match.end(), skip)
+        if m is not None and m.kind in ("PERSON", "ORG"):
+            return _speaker_from_mention(m), "according to", match.start("cue")
+        return None
+    match = _AFTER_NP_CUE.match(ctx.masked, pos, limit)
+    if match and not match.group("np").split()[0].lower() in _NON_CLAUSE_START:
+        speaker = _Speaker(match.start("np"), _rstrip(text, match.end("np")), None)
+        return speaker, match.group("cue").lower(), match.start("cue")
+    return None
+
+
+def _main_clause_speaker(ctx: _Ctx, sent_start: int, cue_start: int) -> _Speaker | None:
+    """Speaker of a participle cue ("..., adding that"): the sentence's own attribution, else its subject."""
+    for cue in reversed(list(_CUE.finditer(ctx.masked, sent_start, cue_start))):
+        if _PARTICIPLE.fullmatch(cue.group()) or cue.group().lower().startswith("according"):
+            continue
+        m = ctx.mention_ending_at_or_before(cue.start())
+        if m is not None and m.start >= sent_start and _GAP_BEFORE_CUE.match(ctx.text[m.end : cue.start()]):
+            return _speaker_from_mention(m)
+        found = _speaker_before(ctx, sent_start, cue.start())
+        if found is not None and (found.canonical or found.pronoun):
+            return found
+    for m in ctx.mentions_between(sent_start, cue_start):
+        if m.kind == "PERSON":
+            return _speaker_from_mention(m)
+    if not ctx.text[sent_start:cue_start].strip():  # "Describing X as “…”, he outlined": the main clause follows
+        sent_end = min(ctx.sentences[ctx.sentence_of(cue_start)][1], cue_start + MAX_ATTRIBUTION_CHARS)
+        comma = _MAIN_CLAUSE_AFTER.search(ctx.masked, cue_start, sent_end)
+        if comma:
+            if comma.group("p"):
+                return _Speaker(comma.start("p"), comma.end("p"), None, comma.group("p").lower())
+            m = ctx.first_mention_from(comma.end(), comma.end() + 1)
+            if m is not None and m.kind == "PERSON":
+                return _speaker_from_mention(m)
+    return None
+
+
+def _resolve_pronoun(ctx: _Ctx, speaker: _Speaker, sentence: int) -> str | None:
+    """A he/she speaker is the speaker, else the first person, of the nearest sentence before."""
+    if speaker.pronoun not in ("he", "she"):
+        return None
+    sent_start = ctx.sentence_start(speaker.start)
+    lead = ctx.text[sent_start : speaker.start].rstrip()
+    if lead and lead[-1] not in ",”\"":  # mid-clause ("a day after he said"): the nearest person before
+        people = [m for m in ctx.mentions_between(sent_start, speaker.start) if m.kind == "PERSON"]
+        if people:
+            return people[-1].canonical
+    for index in range(sentence - 1, max(-1, sentence - 1 - PRONOUN_LOOKBACK_SENTENCES), -1):
+        if index in ctx.speakers_by_sentence:
+            return ctx.speakers_by_sentence[index]
+        start, end = ctx.sentences[index]
+        for m in ctx.mentions_between(max(start, end - MAX_ATTRIBUTION_CHARS), end):
+            if m.kind == "PERSON":
+                return m.canonical
+    return None
+
+
+# ---------------------------------------------------------------- reported speech
+
+
+def _clause_start(ctx: _Ctx, cue: re.Match, sent_end: int) -> int | None:
+    """Where the reported clause after a cue begins, or None when the cue takes no clause."""
+    pos = cue.end()
+    if cue.group().lower() in ("told", "tells"):
+        obj = _TOLD_OBJECT.match(ctx.masked, pos, sent_end)
+        return obj.end() if obj else None
+    time = _TIME_PHRASE.match(ctx.masked, pos, sent_end)
+    if time:
+        pos = time.end() - 1
+    that = _THAT.match(ctx.masked, pos, sent_end)
+    if that:
+        pos = that.end()
+    elif cue.group("part") or cue.group().lower() not in _BARE_CLAUSE_VERBS:
+        return None
+    while pos < sent_end and ctx.text[pos].isspace():
+        pos += 1
+    if pos >= sent_end:
+        return None
+    first = re.match(r"[\w'’-]+", ctx.text[pos:sent_end])
+    if first is None and ctx.text[pos] not in OPENING_MARKS:
+        return None
+    if first is not None and first.group().lower() in _NON_CLAUSE_START:
+        return None
+    return pos
+
+
+def _clause_end(ctx: _Ctx, start: int, sent_end: int) -> int:
+    cut = _CONTENT_CUT.search(ctx.masked, start, sent_end)
+    end = cut.start() if cut else sent_end
+    while end > start and (ctx.text[end - 1].isspace() or ctx.text[end - 1] in ".,;:!?"):
+        end -= 1
+    return end
+
+
+def _indirect_candidates(ctx: _Ctx, used_cues: set[int]) -> list[tuple[int, int, str, str, int, int]]:
+    """(start, end, cue, mode, cue_start, sentence_start) of each reported clause; mode is
+    finite | part | trailing (CLAUSE, X said)."""
+    found = []
+    for s_start, s_end in ctx.sentences:
+        if s_end - s_start > MAX_SENTENCE_CHARS:
+            continue
+        spans: list[tuple[int, int]] = []
+        free_from = s_start  # a cue inside an earlier reported clause is part of it
+        for cue in _REPORT_CUE.finditer(ctx.masked, s_start, s_end):
+            if cue.start() in used_cues or cue.start() < free_from:
+                continue
+            start = _clause_start(ctx, cue, s_end)
+            if start is None or ctx.text[start] in OPENING_MARKS:
+                continue
+            end = _clause_end(ctx, start, s_end)
+            if len(ctx.text[start:end].split()) < MIN_INDIRECT_WORDS:
+                continue
+            mode = "part" if cue.group("part") else "finite"
+            found.append((start, end, cue.group().lower(), mode, cue.start(), s_start))
+            spans.append((start, end))
+            free_from = end
+        trailing = _TRAILING_ATTRIBUTION.search(ctx.masked, s_start, s_end)
+        if trailing and ctx.text[s_start] not in OPENING_MARKS and trailing.start("cue") not in used_cues:
+            end = _rstrip(ctx.text, trailing.start())
+            overlaps = any(a < end and s_start < b for a, b in spans)
+            np_first = trailing.group("np").split()[0].lower()
+            if not overlaps and np_first not in _NON_CLAUSE_START and len(ctx.text[s_start:end].split()) >= MIN_INDIRECT_WORDS:
+                found.append((s_start, end, trailing.group("cue").lower(), "trailing", trailing.start("cue"), s_start))
+    return found
+
+
+# ---------------------------------------------------------------- find_quotes
+
+
+def _make_ctx(text: str, mentions: list[Mention], direct: list[_DirectSpan]) -> _Ctx:
+    masked = _mask(text, direct)
+    sentences = split_sentences(masked)
+    inside = [(d.content_start, d.content_end) for d in direct]
+    starts = [a for a, _ in inside]
+
+    def quoted(m: Mention) -> bool:
+        i = bisect.bisect_right(starts, m.start) - 1
+        return i >= 0 and inside[i][0] <= m.start < inside[i][1]
+
+    outside = sorted((m for m in mentions if not quoted(m)), key=lambda m: (m.end, m.start))
+    return _Ctx(text, masked, sentences, [s for s, _ in sentences], outside, [m.end for m in outside])
+
+
+def _direct_attribution(ctx: _Ctx, span: _DirectSpan) -> tuple[_Speaker | None, str | None, int | None]:
+    """(speaker, cue, cue position) from the shapes around a direct quote, strongest first."""
+    end_mark = span.close_mark if span.close_mark is not None else span.content_end
+    close_sentence = ctx.sentences[ctx.sentence_of(end_mark)] if ctx.sentences else (0, len(ctx.text))
+    close_sentence = (close_sentence[0], min(close_sentence[1], end_mark + MAX_ATTRIBUTION_CHARS))
+    content_end = span.content_end
+    ends_with_stop = content_end > span.content_start and ctx.text[_rstrip(ctx.text, content_end) - 1] in ",.!?…"
+    after_start = end_mark + 1 if span.close_mark is not None else end_mark
+    if ends_with_stop or ctx.text[after_start : after_start + 1] == ",":
+        found = _speaker_after_quote(ctx, after_start, max(close_sentence[1], after_start))
+        if found is not None:
+            return found
+    sent_start = ctx.sentence_start(span.open_mark)
+    cues = [c for c in _CUE.finditer(ctx.masked, sent_start, span.open_mark) if not c.group().lower().startswith("according")]
+    if cues:
+        cue = cues[-1]
+        if _PARTICIPLE.fullmatch(cue.group()):
+            speaker = _main_clause_speaker(ctx, sent_start, cue.start())
+        else:
+            speaker = _speaker_before(ctx, sent_start, cue.start())
+        return speaker, normalise_cue(cue.group()), cue.start()
+    according = _AFTER_ACCORDING.match(ctx.text, after_start, max(close_sentence[1], after_start))
+    if according:
+        rest = ctx.text[according.end() : close_sentence[1]].rstrip(" .")
+        return _Speaker(according.end(), according.end() + len(rest), None), "according to", according.start("cue")
+    return None, None, None
+
+
+def normalise_cue(cue: str) -> str:
+    return re.sub(r"\s+", " ", cue.lower())
+
+
+def find_quotes(text: str, mentions: list[Mention], spacy_doc=None) -> list[Quote]:
+    """Direct and reported speech in one clean text, each with its cue and speaker.
+
+    ``spacy_doc`` is accepted for the pipeline's uniform call but not needed: attribution is
+    read from punctuation, cue words and the mentions, which keeps this cheap per document.
+    """
+    spans = _direct_spans(text)
+    ctx = _make_ctx(text, mentions, spans)
+    direct = [d for d in spans if _word_count(text, d) >= MIN_QUOTE_WORDS]
+    paragraph_of = _paragraph_index(text)
+    items: list[tuple[int, str, object]] = [(d.open_mark, "direct", d) for d in direct]
+    # a cue after a kept quote ("“…,” Putin said in remarks that …") introduces no reported clause;
+    # one before it may ("Xi said that he … and “exchange views …”")
+    used_cues: set[int] = set()
+    attributions = {}
+    for d in direct:
+        attributions[d.open_mark] = found = _direct_attribution(ctx, d)
+        if found[2] is not None and found[2] > d.content_end:
+            used_cues.add(found[2])
+    items += [(c[0], "indirect", c) for c in _indirect_candidates(ctx, used_cues)]
+    items.sort(key=lambda item: item[0])
+
+    quotes: list[Quote] = []
+    last_direct: tuple[int, str | None, int, int] | None = None  # (paragraph, speaker, start, end)
+    for position, kind, item in items:
+        sentence = ctx.sentence_of(position)
+        if kind == "direct":
+            quote = _direct_quote(ctx, item, attributions[item.open_mark], last_direct, paragraph_of)
+            if quote is None:
+                continue
+            last_direct = (paragraph_of(item.content_end), quote.speaker, quote.start, quote.end)
+        else:
+            quote = _indirect_quote(ctx, item)
+        if quote.speaker:
+            ctx.speakers_by_sentence[sentence] = quote.speaker
+        quotes.append(quote)
+    return quotes
+
+
+def _paragraph_index(text: str):
+    breaks = [m.start() for m in re.finditer(r"\n+", text)]
+    return lambda pos: bisect.bisect_right(breaks, pos)
+
+
+def _word_count(text: str, span: _DirectSpan) -> int:
+    start, end = _content_bounds(text, span)
+    return len(text[start:end].split())
+
+
+def _direct_quote(ctx: _Ctx, span: _DirectSpan, attribution, last_direct, paragraph_of) -> Quote | None:
+    start, end = _content_bounds(ctx.text, span)
+    words = _word_count(ctx.text, span)
+    if words < MIN_QUOTE_WORDS:
+        return None
+    speaker, cue, _ = attribution
+    canonical = _canonical(ctx, speaker, ctx.sentence_of(span.open_mark))
+    if cue is None:
+        if words < MIN_STANDALONE_WORDS:
+            return None
+        paragraph = paragraph_of(span.open_mark)
+        if last_direct is not None and paragraph - last_direct[0] <= 1 and last_direct[1]:
+            return Quote(start, end, _quote_text(ctx.text, start, end), "direct", None, last_direct[1])
+    return Quote(
+        start, end, _quote_text(ctx.text, start, end), "direct", cue, canonical,
+        speaker.start if speaker else None, speaker.end if speaker else None,
+    )
+
+
+def _indirect_quote(ctx: _Ctx, item) -> Quote:
+    start, end, cue, mode, cue_start, sent_start = item
+    if mode == "part":
+        speaker = _main_clause_speaker(ctx, sent_start, cue_start)
+    else:
+        speaker = _speaker_before(ctx, sent_start if mode == "finite" else end, cue_start)
+    canonical = _canonical(ctx, speaker, ctx.sentence_of(start))
+    return Quote(
+        start, end, _quote_text(ctx.text, start, end), "indirect", cue, canonical,
+        speaker.start if speaker else None, speaker.end if speaker else None,
+    )
+
+
+def _canonical(ctx: _Ctx, speaker: _Speaker | None, sentence: int) -> str | None:
+    if speaker is None:
+        return None
+    if speaker.pronoun:
+        return _resolve_pronoun(ctx, speaker, sentence)
+    return speaker.canonical
+
+
+# ---------------------------------------------------------------- merge_quotes
+
+
+def normalise_quote(text: str) -> str:
+    """Case, accents, punctuation and spacing folded: the wording only."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c)).casefold().replace("’", "'")
+    return " ".join(re.findall(r"[\w']+", text))
+
+
+def quote_cluster_id(normalised: str) -> str:
+    return hashlib.sha1(normalised.encode()).hexdigest()[:16]
+
+
+def _same_quote(a: str, b: str) -> bool:
+    if fuzz.ratio(a, b) >= QUOTE_MATCH_RATIO:
+        return True
+    shorter = a if len(a) <= len(b) else b
+    return len(shorter.split()) >= MIN_CONTAINED_WORDS and fuzz.partial_ratio(a, b) >= CONTAINED_MATCH_RATIO
+
+
+def _blocks(norm: str) -> set[str]:
+    words = norm.split()
+    if len(words) < BLOCK_NGRAM:
+        return {norm}
+    return {" ".join(words[i : i + BLOCK_NGRAM]) for i in range(len(words) - BLOCK_NGRAM + 1)}
+
+
+def merge_quotes(docs: list[Document], source_of: dict[str, str] | None = None) -> list[QuoteCluster]:
+    """The same quote across documents (and repeated inside one) as one cluster with every occurrence."""
+    source_of = source_of or {}
+    entries = []  # (doc_id, quote, normalised)
+    for doc in sorted(docs, key=lambda d: d.id):
+        for q in sorted(doc.quotes, key=lambda q: (q.start, q.end)):
+            norm = normalise_quote(q.text)
+            if norm:
+                entries.append((doc.id, q, norm))
+    parent = list(range(len(entries)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    index: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, (_, q, norm) in enumerate(entries):
+        candidates = set()
+        for block in _blocks(norm):
+            candidates.update(index[(q.kind, block)])
+            index[(q.kind, block)].append(i)
+        for j in sorted(candidates):
+            if find(i) != find(j) and _same_quote(norm, entries[j][2]):
+                parent[find(i)] = find(j)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(entries)):
+        groups[find(i)].append(i)
+    clusters = [_cluster([entries[i] for i in members], source_of) for members in groups.values()]
+    return sorted(clusters, key=lambda c: (-len(c.occurrences), c.id))
+
+
+def _cluster(members: list[tuple[str, Quote, str]], source_of: dict[str, str]) -> QuoteCluster:
+    fullest = min(members, key=lambda e: (-len(e[2]), e[0], e[1].start))
+    speakers = Counter((q.speaker_entity_id, q.speaker) for _, q, _ in members if q.speaker)
+    speaker_id, speaker = (None, None)
+    if speakers:
+        speaker_id, speaker = min(speakers, key=lambda s: (-speakers[s], str(s)))
+    occurrences = sorted((doc_id, q.start, q.end) for doc_id, q, _ in members)
+    sources = {source_of.get(doc_id, doc_id) for doc_id, _, _ in occurrences}
+    return QuoteCluster(
+        id=quote_cluster_id(fullest[2]),
+        text=fullest[1].text,
+        speaker=speaker,
+        speaker_entity_id=speaker_id,
+        occurrences=occurrences,
+        independent_sources=len(sources),
+    )
