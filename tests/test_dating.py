@@ -9,7 +9,7 @@ import pytest
 
 from storyline.dating import combine_event_dates, infer_event_date, infer_publication_date
 from storyline.errors import KnowledgeError
-from storyline.knowledge import load_knowledge, parse_knowledge, read_knowledge_dir
+from storyline.knowledge import load_knowledge, parse_knowledge, read_knowledge_dir, required_literals
 from storyline.model import DateInference, Document
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,6 +28,12 @@ def knowledge():
     """The real package files; the small fixtures fill in files not written yet."""
     missing = [f for f in REAL_FILES if not (PACKAGE_KNOWLEDGE / f).exists()]
     return load_knowledge([FIXTURES] if missing else [])
+
+
+@pytest.fixture(scope="module")
+def fixture_knowledge():
+    """Only the small hand-written fixtures: rules that must work without the big files."""
+    return parse_knowledge([("fixtures", fixture_files())])
 
 
 def seed_document(prefix: str, stamp: str | None = None) -> Document:
@@ -195,3 +201,42 @@ def test_combine_intersects_and_reports_conflicts():
     assert conflict.value == "2024-07-01" and not conflict.certain
     assert any("conflict" in e for e in conflict.evidence)
     assert combine_event_dates([]).value is None
+
+
+def test_swearing_in_of_a_titled_holder_anchors_a_day_after(fixture_knowledge):
+    # the fixtures hold no inauguration event: the anchor is the start of Trump's terms
+    published, event = date_seed("002", fixture_knowledge)
+    assert (event.value, event.certain) == ("2025-01-21", True)
+    assert any("sworn in" in e and "+1 days" in e for e in published.evidence)
+
+
+def test_all_seed_event_days_with_fixture_knowledge_only(fixture_knowledge):
+    got = {
+        prefix: date_seed(prefix, fixture_knowledge, "02/04 06:20" if prefix == "001" else None)[1].value
+        for prefix in ("000", "001", "003", "004")
+    }
+    assert got == {"000": "2026-02-04", "001": "2026-02-04", "003": "2024-05-16", "004": "2022-12-30"}
+
+
+def test_odd_clue_out_is_the_one_dropped(fixture_knowledge):
+    # a 2016-ish text recalling an earlier holder: the two agreeing clues win
+    text = (
+        "US Secretary of State Antony Blinken met Russia's foreign minister, Sergey Lavrov, in 2023. "
+        "Russia sent its armed forces into Ukraine in 2022. Then-Secretary of State John Smith resigned. "
+        "President Joe Biden said the talks were useful."
+    )
+    published = infer_publication_date(text_document(text), fixture_knowledge)
+    assert published.value == "2023-01-01"
+    decoy = text + " Russian Prime Minister Vladimir Putin was there."
+    dropped = infer_publication_date(text_document(decoy), fixture_knowledge)
+    assert any(e.startswith("conflict, not applied") and "Prime Minister Vladimir Putin" in e for e in dropped.evidence)
+    assert dropped.value == "2023-01-01" and not dropped.certain
+
+
+def test_required_literals_are_a_necessary_condition():
+    assert required_literals("full-scale invasion of Ukraine|(?:sent|send) (?:its )?troops into Ukraine") == (
+        "full-scale invasion of ukraine",
+        "troops into ukraine",
+    )
+    assert required_literals("(?-i:Spring Festival)(?! Eve)") == ("spring festival",)
+    assert required_literals("a(?:b|c)d") is None and required_literals("x*y") is None

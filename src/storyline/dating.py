@@ -48,6 +48,8 @@ TITLE_WINDOW_CHARS = 80
 LEAD_CHARS = 1200
 # How far after "a day after" the anchor (event or swearing-in) may start.
 ANCHOR_WINDOW_CHARS = 60
+# How far before a date its past-tense verb is looked for (about two clauses).
+MAX_PAST_LOOKBACK_CHARS = 200
 DAY_UNITS = {"day": 1, "week": 7}
 ONE_WEEK = 6  # a weekday named in the past is at most six days before publication
 EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
@@ -419,9 +421,17 @@ def _told_in_past(text: str, m: ParsedTimex) -> bool:
     return m.tense == "past" and past_clause(text, m.start, m.end)
 
 
-def past_clause(text: str, start: int, end: int) -> bool:
-    """Whether the clause around the span has a past-tense verb and no modal or future cue."""
+def past_clause(text: str, start: int, end: int, to_sentence_start: bool = False) -> bool:
+    """Whether the span is told with a past-tense verb and no modal or future cue.
+
+    A date's verb often comes before it in the sentence ("met Lavrov, his Russian
+    counterpart, in 2023"), so for dates the look-back may run to the sentence start.
+    Event names are checked in their own clause only: on the PolNeAR sample the wider
+    look-back let "the 2016 presidential election" in 2016 articles count as past.
+    """
     lo, hi = clause_bounds(text, start, end)
+    if to_sentence_start:
+        lo = max(sentence_bounds(text, start, end)[0], start - MAX_PAST_LOOKBACK_CHARS)
     return bool(PAST_CUE.search(text, lo, hi)) and not MODAL_CUE.search(text, lo, hi)
 
 
@@ -537,7 +547,7 @@ def explicit_date_constraints(text: str, parsed: list[ParsedTimex]) -> list[Cons
         if p.tense == "future":
             why = f"{p.text!r} (future tense): published before its end"
             out.append(Constraint(why, lambda c, last=last: c <= last))
-        elif PAST_CUE.search(text, lo, hi):
+        elif past_clause(text, p.start, p.end, to_sentence_start=True):
             why = f"{p.text!r} (past tense): published after its start"
             out.append(Constraint(why, lambda c, first=first: c >= first))
     return out

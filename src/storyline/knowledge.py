@@ -267,7 +267,8 @@ def _compile_patterns(patterns: Sequence[str]) -> re.Pattern:
     for p in patterns:
         if len(p) > MAX_PATTERN_CHARS:
             raise ValueError(f"pattern longer than {MAX_PATTERN_CHARS} characters")
-        re.compile(p)  # name the bad pattern through re.error
+    if len(patterns) == 1:
+        return re.compile(patterns[0], re.IGNORECASE)
     return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
 
 
