@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import csv
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from storyline.dating import combine_event_dates, infer_event_date, infer_publication_date
+from storyline.dating import combine_event_dates, infer_event_date, infer_publication_date, publication_candidates
 from storyline.errors import KnowledgeError
 from storyline.knowledge import load_knowledge, parse_knowledge, read_knowledge_dir, required_literals
 from storyline.model import DateInference, Document
@@ -17,6 +18,7 @@ SEEDS = ROOT.parent / "shared" / "seeds"
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "knowledge"
 PACKAGE_KNOWLEDGE = ROOT / "src" / "storyline" / "knowledge"
 REAL_FILES = ("offices.csv", "events.csv", "recurring.csv")
+POLNEAR = ROOT.parent / "shared" / "data" / "quotes" / "polnear"
 
 
 def fixture_files() -> dict[str, str]:
@@ -72,10 +74,11 @@ def test_fixture_knowledge_parses_with_compiled_patterns():
 
 
 def test_package_knowledge_loads_and_merges_extra_dirs():
-    base = load_knowledge()
     merged = load_knowledge([FIXTURES])
-    assert base.as_of >= date(2026, 1, 1)
-    assert len(merged.offices) == len(base.offices) + len(parse_knowledge([("f", fixture_files())]).offices)
+    assert merged.as_of >= date(2026, 1, 1) and int(merged.version) >= 1
+    names = {r.name for r in merged.recurring}
+    assert "Start of spring (Lichun)" in names  # from the fixture dir
+    assert len(merged.offices) > len(parse_knowledge([("f", fixture_files())]).offices)  # plus the package's
 
 
 @pytest.mark.parametrize(
@@ -240,3 +243,24 @@ def test_required_literals_are_a_necessary_condition():
     )
     assert required_literals("(?-i:Spring Festival)(?! Eve)") == ("spring festival",)
     assert required_literals("a(?:b|c)d") is None and required_literals("x*y") is None
+
+
+# Measured 2026-11-23 on the 84 PolNeAR dev articles (2016 US election news, dated by
+# metadata we hide): the true day stayed a candidate for 81 of 84 (0.964); the misses
+# are "President George W. Bush"-style recollections with no other clue to outvote them.
+POLNEAR_TRUE_DAY_KEPT_FLOOR = 0.93
+
+
+@pytest.mark.skipif(not POLNEAR.is_dir(), reason="PolNeAR not available")
+def test_true_publication_day_survives_the_constraints(knowledge):
+    rows = [r for r in csv.DictReader((POLNEAR / "metadata.tsv").open(encoding="utf-8"), delimiter="\t") if r["compartment"] == "dev"]
+    kept = narrowed = 0
+    for row in rows:
+        text = (POLNEAR / "dev" / "text" / f"{row['filename']}.txt").read_text(encoding="utf-8")
+        doc = Document(id=row["filename"], path="", raw_text=text, clean_text=text, title=row["title"])
+        candidates, _ = publication_candidates(doc, knowledge)
+        kept += date.fromisoformat(row["publication_date"]).toordinal() in set(candidates.tolist())
+        narrowed += candidates.size < (knowledge.as_of - date(1995, 1, 1)).days
+    assert len(rows) > 80
+    assert kept / len(rows) >= POLNEAR_TRUE_DAY_KEPT_FLOOR
+    assert narrowed / len(rows) > 0.5  # measured 51 of 84: the clues do narrow most articles

@@ -22,6 +22,7 @@ import numpy as np
 from storyline.knowledge import Knowledge, OfficeTerm
 from storyline.model import DateInference, Document
 from storyline.timex import (
+    MAX_TEXT_CHARS,
     NUMBERS,
     ParsedTimex,
     clause_bounds,
@@ -50,6 +51,9 @@ LEAD_CHARS = 1200
 ANCHOR_WINDOW_CHARS = 60
 # How far before a date its past-tense verb is looked for (about two clauses).
 MAX_PAST_LOOKBACK_CHARS = 200
+# Around each trigger string, how much text a knowledge pattern is searched in: event
+# and holiday phrasings are far shorter than this.
+TRIGGER_WINDOW_CHARS = 300
 DAY_UNITS = {"day": 1, "week": 7}
 ONE_WEEK = 6  # a weekday named in the past is at most six days before publication
 EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
@@ -241,7 +245,7 @@ def publication_constraints(doc: Document, knowledge: Knowledge) -> list[Constra
 
 def analysis_text(doc: Document) -> str:
     """The clean text, with the headline in front when the clean text does not start with it."""
-    text = unwrap(doc.clean_text or "")
+    text = unwrap((doc.clean_text or "")[:MAX_TEXT_CHARS])
     title = unwrap(doc.title or "").strip()
     if title and title not in text[: len(title) + 200]:
         return title + "\n\n" + text
@@ -365,10 +369,8 @@ def event_constraints(text: str, knowledge: Knowledge) -> list[Constraint]:
     out = []
     lowered = text.lower()
     for event in knowledge.events:
-        if event.triggers is not None and not any(t in lowered for t in event.triggers):
-            continue
         seen: set[str] = set()
-        for m in event.pattern.finditer(text):
+        for m in knowledge_matches(event.pattern, event.triggers, text, lowered):
             tense = clause_tense(text, *m.span())
             if tense == "past" and not past_clause(text, *m.span()):
                 continue  # "the 2016 presidential election" with no verb to date it
@@ -384,6 +386,37 @@ def event_constraints(text: str, knowledge: Knowledge) -> list[Constraint]:
                 first = event.date.toordinal()
                 why = f"{quote!r}: {event.name} ({event.date}) had happened"
                 out.append(Constraint(why, lambda c, first=first: c >= first))
+    return out
+
+
+def knowledge_matches(pattern: re.Pattern, triggers: tuple[str, ...] | None, text: str, lowered: str) -> list[re.Match]:
+    """Matches of a knowledge pattern, looked for only around its trigger strings.
+
+    Hundreds of case-insensitive patterns scanned over every article dominated the
+    dating time; every match contains a trigger, so searching near them finds the same.
+    """
+    if triggers is None:
+        return list(pattern.finditer(text))
+    windows = []
+    for t in triggers:
+        i = lowered.find(t)
+        while i != -1:
+            windows.append((max(0, i - TRIGGER_WINDOW_CHARS), min(len(text), i + len(t) + TRIGGER_WINDOW_CHARS)))
+            i = lowered.find(t, i + 1)
+    found: dict[tuple[int, int], re.Match] = {}
+    for lo, hi in _merge(sorted(windows)):
+        for m in pattern.finditer(text, lo, hi):
+            found.setdefault(m.span(), m)
+    return [found[k] for k in sorted(found)]
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for lo, hi in spans:
+        if out and lo <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], hi))
+        else:
+            out.append((lo, hi))
     return out
 
 
@@ -452,9 +485,10 @@ def _pinned_weekdays(
 ) -> list[tuple[WeekdayGroup, np.ndarray, str]]:
     """Weekdays equal to a recurring day, or a fixed offset from a known anchor, in one sentence."""
     pins = []
+    lowered = text.lower()
     years = range(EARLIEST_PUBLICATION.year, knowledge.as_of.year + 2)
     for day in knowledge.recurring:
-        for m in day.pattern.finditer(text):
+        for m in knowledge_matches(day.pattern, day.triggers, text, lowered):
             g = _nearest_weekday_group(text, m.start(), m.end(), groups)
             if g is None:
                 continue
