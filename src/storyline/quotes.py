@@ -54,8 +54,9 @@ CONTAINED_MATCH_RATIO = 95
 # Word n-grams used to find candidate pairs before fuzzy matching (avoids comparing all pairs).
 BLOCK_NGRAM = 3
 
-OPENING_MARKS = "“\"”"  # ” appears as an opener in badly typeset pages
-QUOTE_MARKS = re.compile(r"[“”\"]")
+# Double quote marks: curly, straight, and the doubled apostrophes/backticks of wire and
+# typewriter text. ” also appears as an opener in badly typeset pages.
+QUOTE_MARKS = re.compile(r"[“”\"]|''|``")
 _SPEECH_VERBS = (
     "said|says|say|told|tells|added|adds|noted|notes|stated|states|insisted|insists|stressed|stresses|"
     "emphasi[sz]ed|emphasi[sz]es|explained|explains|argued|argues|warned|warns|claimed|claims|asserted|"
@@ -85,8 +86,12 @@ _PRONOUN_BEFORE = re.compile(rf"\b(?P<p>[Hh]e|[Ss]he|[Tt]hey|[Ii]t|[Ww]e|I)\s+(?
 _AND_BEFORE = re.compile(rf"\band\s+(?:{_FILLER}\s+)*$")
 _PRONOUN_AT_START = re.compile(r"\s*(?P<p>He|She|They|We|I)\b")
 _MAIN_CLAUSE_AFTER = re.compile(r",\s+(?:(?P<p>he|she|they|we|I)\b|(?=[A-Z]))")
-_PHRASE_BOUNDARY = re.compile(r"[,;:“”\"]|\s(?:and|but|while|as)\s")
+_PHRASE_BOUNDARY = re.compile(r"[,;:“”\"]|''|\s(?:and|but|while|as)\s")
 _LEAD_WORDS = re.compile(r"(?:(?:and|but|yet|so|then)\s+)?(?:[A-Z][\w.'’-]*\s+){0,4}")
+_TRAILING_FILLER = re.compile(rf"(?:\s+{_FILLER})+\s*$")
+_NOT_SUBJECT_END = frozenset("to and or but that which who has have had would will".split())
+_NAME_LIKE = re.compile(r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}")
+_NOT_NAME_START = frozenset("The A An It This That These Those He She They We I But And In On At As".split())
 _WHO_BEFORE = re.compile(rf",\s*who\s+(?:{_FILLER}\s+)*$")
 _AFTER_PRONOUN = re.compile(rf"\s*,?\s*(?P<p>he|she|they|it|we|I)\s+(?:{_FILLER}\s+)*(?P<cue>{_SPEECH_VERBS})\b")
 _AFTER_CUE_FIRST = re.compile(rf"\s*,?\s*(?P<cue>{_SPEECH_VERBS})\s+")
@@ -169,17 +174,22 @@ class _DirectSpan:
     content_start: int
     content_end: int
     close_mark: int | None  # None when unterminated at a paragraph end
+    after: int  # first position after the closing mark (content_end when unterminated)
 
 
 # ---------------------------------------------------------------- direct quotes
 
 
-def _is_opener(text: str, pos: int) -> bool:
+def _is_opener(text: str, pos: int, length: int) -> bool:
     before = text[pos - 1] if pos else "\n"
-    after = text[pos + 1] if pos + 1 < len(text) else " "
+    after = text[pos + length] if pos + length < len(text) else " "
     if after.isspace():
         return False
-    return text[pos] == "“" or before.isspace() or before in "([{—–-:"
+    return text[pos : pos + length] in ("“", "``") or before.isspace() or before in "([{—–-:"
+
+
+def _opens_with_mark(text: str, pos: int) -> bool:
+    return QUOTE_MARKS.match(text, pos) is not None
 
 
 def _paragraphs(text: str) -> list[tuple[int, int]]:
@@ -192,31 +202,32 @@ def _direct_spans(text: str) -> list[_DirectSpan]:
     spans: list[_DirectSpan] = []
     paragraphs = _paragraphs(text)
     open_at: int | None = None
-    open_paragraphs = 0
+    content_start = open_paragraphs = 0
     skip_mark: int | None = None
     for index, (p_start, p_end) in enumerate(paragraphs):
         for match in QUOTE_MARKS.finditer(text, p_start, p_end):
-            pos = match.start()
+            pos, length = match.start(), match.end() - match.start()
             if pos == skip_mark:
                 continue
             if open_at is None:
-                if _is_opener(text, pos):
-                    open_at, open_paragraphs = pos, 1
+                if _is_opener(text, pos, length):
+                    open_at, content_start, open_paragraphs = pos, match.end(), 1
                 continue
-            before = text[pos - 1]
-            if before.isspace() and _is_opener(text, pos):  # a new quote: the open one was never closed
-                spans.append(_DirectSpan(open_at, open_at + 1, _rstrip(text, pos), None))
-                open_at, open_paragraphs = pos, 1
+            if text[pos - 1].isspace() and _is_opener(text, pos, length):  # a new quote: the open one never closed
+                end = _rstrip(text, pos)
+                spans.append(_DirectSpan(open_at, content_start, end, None, end))
+                open_at, content_start, open_paragraphs = pos, match.end(), 1
                 continue
-            spans.append(_DirectSpan(open_at, open_at + 1, pos, pos))
+            spans.append(_DirectSpan(open_at, content_start, pos, pos, match.end()))
             open_at = None
         if open_at is None:
             continue
         following = paragraphs[index + 1][0] if index + 1 < len(paragraphs) else None
-        if following is not None and text[following] in OPENING_MARKS and open_paragraphs < MAX_QUOTE_PARAGRAPHS:
+        if following is not None and _opens_with_mark(text, following) and open_paragraphs < MAX_QUOTE_PARAGRAPHS:
             skip_mark, open_paragraphs = following, open_paragraphs + 1
         else:
-            spans.append(_DirectSpan(open_at, open_at + 1, _rstrip(text, p_end), None))
+            end = _rstrip(text, p_end)
+            spans.append(_DirectSpan(open_at, content_start, end, None, end))
             open_at = None
     return spans
 
@@ -229,7 +240,7 @@ def _rstrip(text: str, end: int) -> int:
 
 def _quote_text(text: str, start: int, end: int) -> str:
     """The quote's words: paragraph breaks and the marks reopening them removed."""
-    return re.sub(r"\s*\n+\s*[“”\"]?", " ", text[start:end]).strip()
+    return re.sub(r"\s*\n+\s*(?:[“”\"]|''|``)?", " ", text[start:end]).strip()
 
 
 def _content_bounds(text: str, span: _DirectSpan) -> tuple[int, int]:
@@ -280,22 +291,30 @@ def _speaker_before(ctx: _Ctx, sent_start: int, cue_start: int) -> _Speaker | No
         m = ctx.mention_ending_at_or_before(sent_start + who.start())
         if m is not None and m.start >= sent_start and not ctx.text[m.end : sent_start + who.start()].strip():
             return _speaker_from_mention(m)
-    if before.rstrip().endswith(","):
+    core = _TRAILING_FILLER.sub("", before)
+    if core.rstrip().endswith(","):
         for m in ctx.mentions_between(sent_start, cue_start):
             if m.kind in ("PERSON", "ORG") and ctx.text[m.end : m.end + 1] == ",":
                 return _speaker_from_mention(m)
-    bounds = list(_PHRASE_BOUNDARY.finditer(before))
+    bounds = list(_PHRASE_BOUNDARY.finditer(core))
     clause_start = bounds[-1].end() if bounds else 0
-    phrase = before[clause_start:]
+    phrase = core[clause_start:]
     words = phrase.split()
-    if not 0 < len(words) <= MAX_SPEAKER_WORDS:
-        return None
+    if not 0 < len(words) <= MAX_SPEAKER_WORDS or words[-1].lower() in _NOT_SUBJECT_END:
+        return None  # "going on to say", "has said": the subject is elsewhere in the sentence
     start = sent_start + clause_start + (len(phrase) - len(phrase.lstrip()))
     lead = _LEAD_WORDS.match(ctx.text, start, cue_start).end()
     m = ctx.first_mention_from(start, lead)
     if m is not None and m.kind == "PERSON":  # "but Putin in September publicly acknowledged"
         return _speaker_from_mention(m)
-    return _Speaker(start, sent_start + len(before.rstrip()), None)
+    return _phrase_speaker(ctx.text, start, sent_start + len(core.rstrip()))
+
+
+def _phrase_speaker(text: str, start: int, end: int) -> _Speaker:
+    """A speaker that is no known entity; a bare capitalised name ("Caddell") is its own canonical."""
+    phrase = text[start:end]
+    named = _NAME_LIKE.fullmatch(phrase) and phrase.split()[0] not in _NOT_NAME_START
+    return _Speaker(start, end, normalise_space(phrase) if named else None)
 
 
 def _sentence_subject(ctx: _Ctx, sent_start: int, limit: int) -> _Speaker | None:
@@ -328,6 +347,9 @@ def _speaker_after_quote(ctx: _Ctx, pos: int, limit: int) -> tuple[_Speaker, str
         m = ctx.first_mention_from(match.end(), skip)
         if m is not None:
             return _speaker_from_mention(m), match.group("cue").lower(), match.start("cue")
+        name = _NAME_LIKE.match(text, match.end(), limit)
+        if name and name.group().split()[0] not in _NOT_NAME_START:  # "said Caddell": a name spaCy missed
+            return _phrase_speaker(text, name.start(), name.end()), match.group("cue").lower(), match.start("cue")
     match = _AFTER_ACCORDING.match(text, pos, limit)
     if match:
         skip = _TITLE_SKIP.match(text, match.end(), limit).end()
@@ -337,7 +359,7 @@ def _speaker_after_quote(ctx: _Ctx, pos: int, limit: int) -> tuple[_Speaker, str
         return None
     match = _AFTER_NP_CUE.match(ctx.masked, pos, limit)
     if match and not match.group("np").split()[0].lower() in _NON_CLAUSE_START:
-        speaker = _Speaker(match.start("np"), _rstrip(text, match.end("np")), None)
+        speaker = _phrase_speaker(text, match.start("np"), _rstrip(text, match.end("np")))
         return speaker, match.group("cue").lower(), match.start("cue")
     return None
 
@@ -410,7 +432,7 @@ def _clause_start(ctx: _Ctx, cue: re.Match, sent_end: int) -> int | None:
     if pos >= sent_end:
         return None
     first = re.match(r"[\w'’-]+", ctx.text[pos:sent_end])
-    if first is None and ctx.text[pos] not in OPENING_MARKS:
+    if first is None and not _opens_with_mark(ctx.text, pos):
         return None
     if first is not None and first.group().lower() in _NON_CLAUSE_START:
         return None
@@ -438,7 +460,7 @@ def _indirect_candidates(ctx: _Ctx, used_cues: set[int]) -> list[tuple[int, int,
             if cue.start() in used_cues or cue.start() < free_from:
                 continue
             start = _clause_start(ctx, cue, s_end)
-            if start is None or ctx.text[start] in OPENING_MARKS:
+            if start is None or _opens_with_mark(ctx.text, start):
                 continue
             end = _clause_end(ctx, start, s_end)
             if len(ctx.text[start:end].split()) < MIN_INDIRECT_WORDS:
@@ -448,7 +470,7 @@ def _indirect_candidates(ctx: _Ctx, used_cues: set[int]) -> list[tuple[int, int,
             spans.append((start, end))
             free_from = end
         trailing = _TRAILING_ATTRIBUTION.search(ctx.masked, s_start, s_end)
-        if trailing and ctx.text[s_start] not in OPENING_MARKS and trailing.start("cue") not in used_cues:
+        if trailing and not _opens_with_mark(ctx.text, s_start) and trailing.start("cue") not in used_cues:
             end = _rstrip(ctx.text, trailing.start())
             overlaps = any(a < end and s_start < b for a, b in spans)
             np_first = trailing.group("np").split()[0].lower()
@@ -481,7 +503,7 @@ def _direct_attribution(ctx: _Ctx, span: _DirectSpan) -> tuple[_Speaker | None, 
     close_sentence = (close_sentence[0], min(close_sentence[1], end_mark + MAX_ATTRIBUTION_CHARS))
     content_end = span.content_end
     ends_with_stop = content_end > span.content_start and ctx.text[_rstrip(ctx.text, content_end) - 1] in ",.!?…"
-    after_start = end_mark + 1 if span.close_mark is not None else end_mark
+    after_start = span.after
     if ends_with_stop or ctx.text[after_start : after_start + 1] == ",":
         found = _speaker_after_quote(ctx, after_start, max(close_sentence[1], after_start))
         if found is not None:
@@ -493,7 +515,7 @@ def _direct_attribution(ctx: _Ctx, span: _DirectSpan) -> tuple[_Speaker | None, 
         if _PARTICIPLE.fullmatch(cue.group()):
             speaker = _main_clause_speaker(ctx, sent_start, cue.start())
         else:
-            speaker = _speaker_before(ctx, sent_start, cue.start())
+            speaker = _speaker_before(ctx, sent_start, cue.start()) or _main_clause_speaker(ctx, sent_start, cue.start())
         return speaker, normalise_cue(cue.group()), cue.start()
     according = _AFTER_ACCORDING.match(ctx.text, after_start, max(close_sentence[1], after_start))
     if according:
@@ -504,6 +526,10 @@ def _direct_attribution(ctx: _Ctx, span: _DirectSpan) -> tuple[_Speaker | None, 
 
 def normalise_cue(cue: str) -> str:
     return re.sub(r"\s+", " ", cue.lower())
+
+
+def normalise_space(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
 
 
 def find_quotes(text: str, mentions: list[Mention], spacy_doc=None) -> list[Quote]:
@@ -578,8 +604,10 @@ def _indirect_quote(ctx: _Ctx, item) -> Quote:
     start, end, cue, mode, cue_start, sent_start = item
     if mode == "part":
         speaker = _main_clause_speaker(ctx, sent_start, cue_start)
+    elif mode == "finite":
+        speaker = _speaker_before(ctx, sent_start, cue_start) or _main_clause_speaker(ctx, sent_start, cue_start)
     else:
-        speaker = _speaker_before(ctx, sent_start if mode == "finite" else end, cue_start)
+        speaker = _speaker_before(ctx, end, cue_start)
     canonical = _canonical(ctx, speaker, ctx.sentence_of(start))
     return Quote(
         start, end, _quote_text(ctx.text, start, end), "indirect", cue, canonical,
@@ -640,15 +668,18 @@ def merge_quotes(docs: list[Document], source_of: dict[str, str] | None = None) 
             i = parent[i]
         return i
 
+    # each quote is compared once with each cluster it shares a word n-gram with (through the
+    # cluster's first member), so a quote repeated by hundreds of outlets costs one comparison
     index: dict[tuple[str, str], list[int]] = defaultdict(list)
     for i, (_, q, norm) in enumerate(entries):
         candidates = set()
         for block in _blocks(norm):
-            candidates.update(index[(q.kind, block)])
-            index[(q.kind, block)].append(i)
-        for j in sorted(candidates):
-            if find(i) != find(j) and _same_quote(norm, entries[j][2]):
-                parent[find(i)] = find(j)
+            postings = index[(q.kind, block)]
+            candidates.update(find(j) for j in postings)
+            postings.append(i)
+        for root in sorted(candidates):
+            if find(i) != find(root) and _same_quote(norm, entries[root][2]):
+                parent[find(i)] = find(root)
     groups: dict[int, list[int]] = defaultdict(list)
     for i in range(len(entries)):
         groups[find(i)].append(i)
