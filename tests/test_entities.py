@@ -1,6 +1,7 @@
 """Entity mentions and corpus entities, on the seed articles and on small sentences of our own."""
 
 import re
+import time
 from functools import lru_cache
 
 import pytest
@@ -170,3 +171,37 @@ def test_surname_only_document_joins_the_full_name_elsewhere():
     resolve_entities([full, short])
     ids = {m.entity_id for d in (full, short) for m in d.mentions if "Ushakov" in m.text}
     assert len(ids) == 1
+
+
+class _Ent:
+    def __init__(self, start, end, label):
+        self.start_char, self.end_char, self.label_ = start, end, label
+
+
+class _FakeDoc:
+    """Stands in for a spaCy Doc: find_mentions reads only ``ents``."""
+
+    def __init__(self, ents):
+        self.ents = ents
+
+
+def test_find_mentions_stays_linear_on_a_huge_document():
+    sentence = "Ruritanian President Ola Nord met the Ruritanian leader. Nord left, and Mr Nord's aide Eva Lund said so. "
+    text = sentence * 4000
+    ents = []
+    for i in range(4000):
+        base = i * len(sentence)
+        for name, label in (("Ola Nord", "PERSON"), ("Nord", "ORG"), ("Eva Lund", "PERSON")):
+            at = sentence.index(name) if name != "Nord" else sentence.index("Nord left")
+            ents.append(_Ent(base + at, base + at + len(name), label))
+    started = time.perf_counter()
+    found = find_mentions(text, _FakeDoc(ents))
+    assert time.perf_counter() - started < 10  # about a second; quadratic loops took far longer
+    first = [m for m in found if m.end <= len(sentence)]
+    assert [(m.text, m.canonical) for m in first if m.kind == "PERSON"] == [
+        ("Ola Nord", "Ola Nord"),
+        ("the Ruritanian leader", "Ola Nord"),
+        ("Nord", "Ola Nord"),  # spaCy's ORG label repaired
+        ("Nord", "Ola Nord"),  # missed by spaCy, found by the document's own surnames
+        ("Eva Lund", "Eva Lund"),
+    ]

@@ -383,10 +383,14 @@ def find_mentions(text: str, spacy_doc) -> list[Mention]:
             raw.name = _resolve_short(raw.name, by_last, by_first) or raw.name
     titles = _learn_titles(text, [r for r in raws if r.kind == "PERSON" and " " in r.name], countries)
     roles = _role_mentions(text, raws, titles, countries)
-    if roles:
-        inside = [(r.start, r.end) for r in roles]
-        raws = [r for r in raws if not any(s <= r.start and r.end <= e for s, e in inside)] + roles
-        raws.sort(key=lambda r: (r.start, -r.end))
+    if roles:  # a role mention replaces the mentions inside it ("Russian" in "the Russian leader")
+        starts = [r.start for r in roles]
+
+        def inside_role(raw: _Raw) -> bool:
+            i = bisect.bisect_right(starts, raw.start) - 1
+            return i >= 0 and raw.end <= roles[i].end
+
+        raws = sorted([r for r in raws if not inside_role(r)] + roles, key=lambda r: (r.start, -r.end))
     return [Mention(r.start, r.end, text[r.start : r.end], r.kind, r.name) for r in raws]
 
 
