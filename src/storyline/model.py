@@ -133,6 +133,7 @@ class QuoteCluster:
     occurrences: list[tuple[str, int, int]] = field(default_factory=list)  # (document_id, start, end)
     independent_sources: int = 0
     event_id: str | None = None
+    kind: str = "direct"  # direct | indirect (reported speech)
 
     @property
     def document_ids(self) -> list[str]:
