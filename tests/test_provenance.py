@@ -339,3 +339,29 @@ def test_huge_and_degenerate_documents_are_handled_quickly():
     assert time.monotonic() - start < 20
     assert not [l for l in links if l.kind != "internal"]
     assert {l.target_document_id for l in links} <= {"rep", "loop"}
+
+
+def test_two_reports_of_the_same_speech_are_not_reuse():
+    """Independent stories quote the same words; only narrative shared outside quotes counts."""
+    speech = [
+        '"We will open the new bridge before the winter storms arrive, and every family in the valley will feel the difference," the governor said.',
+        '"Nobody should have to drive two hours to reach a hospital. That ends this year," she added.',
+    ]
+    first = make_doc(
+        "report-one",
+        ["Crowds gathered by the river on a cold morning as the state leader unveiled her plans for the crossing."]
+        + speech
+        + ["Engineers have warned that the foundations still need months of testing before traffic can use them."],
+    )
+    second = make_doc(
+        "report-two",
+        [
+            "Opposition lawmakers questioned the cost of the project, which has doubled since the first estimate.",
+            speech[0].replace("the governor said", "Governor Ames told reporters at the ceremony"),
+            speech[1].replace("she added", "the governor continued"),
+            "A budget hearing on the bridge is scheduled for next month in the capital.",
+        ],
+    )
+    assert [l for l in pv.find_reuse([first, second]) if l.kind != "internal"] == []
+    al = pv.align(first, second)
+    assert al.matches and not al.is_reuse()  # the quotes align, but share no narrative

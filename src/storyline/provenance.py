@@ -23,6 +23,7 @@ sentences (characters between sentences do not count), in [0, 1].
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import math
 import re
@@ -34,6 +35,7 @@ import numpy as np
 from datasketch import MinHash, MinHashLSH
 from rapidfuzz import fuzz
 from rapidfuzz.process import cdist
+from scipy import sparse
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from .model import Document, ReuseLink
@@ -89,10 +91,13 @@ CONTAINED_MIN_COSINE = 0.2
 # IDF-weighted content-word cosine for paraphrase. The seeds' rewritten sentence pairs score
 # 0.40-0.75; the best pairs between independent stories on the same topic score below 0.35.
 PARAPHRASE_COSINE = 0.4
-# Once copied sentences show reuse, neighbouring rewritten sentences are likely paraphrases too:
-# the seeds' rewritten ledes score 0.30-0.35 while unrelated sentences of a reusing pair stay
-# below 0.25 (independent stories' same-topic ledes reach 0.33, hence not without anchors).
+# Once copied sentences show reuse, a rewritten sentence that sits between the copied ones in
+# the same order on both sides is likely a paraphrase even at a lower cosine: the seeds'
+# rewritten ledes score 0.30-0.35 while unrelated sentences of a reusing pair stay below 0.25
+# (independent stories' same-topic ledes reach 0.33, hence never without anchors).
 PARAPHRASE_COSINE_ANCHORED = 0.3
+# Sentences shorter than this are never matched: "9:15 p.m." or "Read more." recur everywhere.
+MIN_MATCH_WORDS = 5
 # ... and at least this many distinct content words in common, so two short sentences that
 # share only names ("Putin told Xi") are not a paraphrase.
 MIN_SHARED_CONTENT_WORDS = 4
@@ -101,9 +106,18 @@ MIN_SHARED_CONTENT_WORDS = 4
 # A link needs this many aligned words outside quotation marks: two independent reports quoting
 # the same speech share the quote, not the narrative around it.
 MIN_NARRATIVE_WORDS = 15
-# A link made of paraphrases only needs this many aligned sentence pairs: one similar sentence
-# is what two stories on the same event have anyway.
+# ... spread over at least this many copied sentences: one shared sentence is a common quote
+# or a publisher's standard line, not reuse of an article.
+MIN_COPIED_SENTENCES = 2
+# A link made of paraphrases needs this many paraphrased sentence pairs with narrative on both
+# sides (one or two similar sentences, or the same quote reported twice, are what any two
+# stories on the same event have) ...
 MIN_PARAPHRASE_SENTENCES = 3
+# ... mostly in the same order on both sides (rewrites keep the source's order: the seed
+# rewrite 0.8; chance resemblances between stories on one topic fall in any order) ...
+MIN_ORDER_SHARE = 0.6
+# ... covering at least this share of one of the two documents.
+MIN_PARAPHRASE_COVERAGE = 0.2
 # Kind "paraphrase" when at least this share of aligned target characters is rewritten (not
 # verbatim or lightly edited); a copy with a few reworded sentences stays a "copy".
 PARAPHRASE_SHARE = 0.3
@@ -158,8 +172,9 @@ COPY_CHROME_MARKERS = (
 )
 
 # --- text normalisation -----------------------------------------------------------------------
-TOKEN_RE = re.compile(r"\w+(?:['\u2019]\w+)*")
+TOKEN_RE = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
 DOUBLE_QUOTES = {'"': "toggle", "\u201c": "open", "\u201d": "close", "\u201e": "open", "\u00ab": "open", "\u00bb": "close"}
+QUOTE_CHAR_RE = re.compile("[" + "".join(DOUBLE_QUOTES) + "\n]")
 STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | {"said", "says", "say", "told", "according", "also", "would", "could"}
 # Crude suffix stripping, longest first: enough to meet "pressed"/"presses", "ties"/"tie".
 SUFFIXES = ("ations", "ation", "ments", "ment", "ingly", "ings", "ing", "edly", "ies", "ied", "ed", "es", "ly", "s")
@@ -203,16 +218,24 @@ class PairAlignment:
     right_coverage: float = 0.0
     left_paraphrase_share: float = 0.0
     right_paraphrase_share: float = 0.0
-    narrative_words: int = 0  # aligned words outside quotes, on the side with fewer
+    narrative_words: int = 0  # aligned words outside quotes (per pair, the side with fewer)
+    copied_sentences: int = 0  # right sentences copied (verbatim or edited) with their narrative
+    copied_narrative_words: int = 0  # their words outside quotes, on the side with fewer
+    order_share: float = 0.0  # share of matches in the same order on both sides
+    paraphrased_sentences: int = 0  # paraphrase pairs with narrative (not just a quote) on both sides
     left_quoted_words: int = 0  # quoted words in the left's paraphrase-aligned sentences
     right_quoted_words: int = 0
 
     def is_reuse(self) -> bool:
-        """Enough aligned narrative text to say one document reused the other."""
-        if self.narrative_words < MIN_NARRATIVE_WORDS:
-            return False
-        copied = [m for m in self.matches if m.kind != "paraphrase"]
-        return bool(copied) or len(self.matches) >= MIN_PARAPHRASE_SENTENCES
+        """Enough aligned narrative text, in enough sentences, to say one document reused the other."""
+        copied = self.copied_sentences >= MIN_COPIED_SENTENCES and self.copied_narrative_words >= MIN_NARRATIVE_WORDS
+        rewritten = (
+            self.paraphrased_sentences >= MIN_PARAPHRASE_SENTENCES
+            and self.narrative_words >= MIN_NARRATIVE_WORDS
+            and self.order_share >= MIN_ORDER_SHARE
+            and max(self.left_coverage, self.right_coverage) >= MIN_PARAPHRASE_COVERAGE
+        )
+        return copied or rewritten
 
 
 # ============================================================================================
@@ -247,32 +270,43 @@ def content_words(tokens: Iterable[str]) -> list[str]:
     return [stem(t.replace("'s", "")) for t in tokens if t not in STOP_WORDS and (len(t) > 2 or t.isdigit())]
 
 
-def quoted_mask(text: str) -> list[bool]:
-    """For each character, whether it is inside double quotation marks (reset at line ends)."""
-    mask, inside = [False] * len(text), False
-    for i, ch in enumerate(text):
-        role = DOUBLE_QUOTES.get(ch)
-        if role == "open":
-            inside = True
-        elif role in ("close", "toggle"):
-            inside = not inside  # a closing mark can open a quote in sloppy pages
-        elif ch == "\n":
-            inside = False
-        mask[i] = inside
-    return mask
+def quoted_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans inside double quotation marks; an open quote ends at the line end."""
+    spans, start = [], None
+    for m in QUOTE_CHAR_RE.finditer(text):
+        ch = m.group()
+        if ch == "\n":
+            if start is not None:
+                spans.append((start, m.start()))
+            start = None
+        elif DOUBLE_QUOTES[ch] == "open" or start is None:  # a closing mark can open in sloppy pages
+            if start is None:
+                start = m.end()
+        else:
+            spans.append((start, m.start()))
+            start = None
+    if start is not None:
+        spans.append((start, len(text)))
+    return spans
+
+
+def is_quoted(pos: int, spans: list[tuple[int, int]], starts: list[int]) -> bool:
+    k = bisect.bisect_right(starts, pos) - 1
+    return k >= 0 and spans[k][0] <= pos < spans[k][1]
 
 
 def split_sentences(doc: Document) -> list[Sentence]:
     """The document's sentences, with quote and content-word counts."""
     text = doc.clean_text
-    mask = quoted_mask(text)
+    quotes = quoted_spans(text)
+    starts = [a for a, _ in quotes]
     sentences: list[Sentence] = []
     for s, e in text_sentences(text)[:MAX_SENTENCES_PER_DOC]:
         e = min(e, s + MAX_SENTENCE_CHARS)
         toks = tokens_with_offsets(text[s:e])
         if not toks:
             continue
-        quoted = sum(1 for _, ts, _ in toks if mask[s + ts])
+        quoted = sum(1 for _, ts, _ in toks if is_quoted(s + ts, quotes, starts))
         words = [t for t, _, _ in toks]
         sentences.append(
             Sentence(s, e, " ".join(words), len(words), len(words) - quoted, quoted, tuple(content_words(words)))
@@ -295,26 +329,38 @@ def inverse_document_frequency(docs: Iterable[Iterable[str]]) -> dict[str, float
     return {w: math.log((1 + n) / (1 + c)) + 1.0 for w, c in df.items()}
 
 
-def cosine_matrix(
-    left: list[Sentence], right: list[Sentence], idf: Mapping[str, float], default_idf: float
-) -> np.ndarray:
-    """IDF-weighted content-word cosine of every left sentence with every right sentence."""
+@dataclass
+class Profile:
+    """What alignment needs of one document, computed once per batch."""
+
+    sentences: list[Sentence]
+    vectors: sparse.csr_matrix  # one L2-normalised IDF-weighted content-word row per sentence
+
+
+def profile_documents(docs: list[Document]) -> dict[str, Profile]:
+    """Sentences and sentence vectors of every document, over one batch vocabulary and IDF."""
+    sentences = {d.id: split_sentences(d) for d in docs}
+    idf = inverse_document_frequency({w for s in sentences[d.id] for w in s.content} for d in docs)
     vocab: dict[str, int] = {}
-    for s in (*left, *right):
-        for w in s.content:
-            vocab.setdefault(w, len(vocab))
-    weights = np.array([idf.get(w, default_idf) for w in vocab], dtype=float)
+    for sents in sentences.values():
+        for sent in sents:
+            for w in sent.content:
+                vocab.setdefault(w, len(vocab))
+    weights = np.array([idf[w] for w in vocab], dtype=float)
+    return {d.id: Profile(sentences[d.id], sentence_vectors(sentences[d.id], vocab, weights)) for d in docs}
 
-    def matrix(sentences: list[Sentence]) -> np.ndarray:
-        m = np.zeros((len(sentences), len(vocab)))
-        for row, s in enumerate(sentences):
-            for w in s.content:
-                m[row, vocab[w]] += 1.0
-        m *= weights
-        norms = np.linalg.norm(m, axis=1, keepdims=True)
-        return np.divide(m, norms, out=np.zeros_like(m), where=norms > 0)
 
-    return matrix(left) @ matrix(right).T
+def sentence_vectors(sentences: list[Sentence], vocab: Mapping[str, int], weights: np.ndarray) -> sparse.csr_matrix:
+    rows, cols, vals = [], [], []
+    for r, sent in enumerate(sentences):
+        for w, c in Counter(sent.content).items():
+            rows.append(r)
+            cols.append(vocab[w])
+            vals.append(c * weights[vocab[w]])
+    m = sparse.csr_matrix((vals, (rows, cols)), shape=(len(sentences), len(vocab)))
+    norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sparse.csr_matrix(sparse.diags(1.0 / norms) @ m)
 
 
 def copy_match(left: Sentence, right: Sentence, ratio: float, cos: float) -> str | None:
@@ -330,38 +376,82 @@ def copy_match(left: Sentence, right: Sentence, ratio: float, cos: float) -> str
     return None
 
 
-def align_sentences(
-    left: list[Sentence], right: list[Sentence], idf: Mapping[str, float], default_idf: float
-) -> list[SentenceMatch]:
+def shared_narrative(matches: list[SentenceMatch], left: list[Sentence], right: list[Sentence]) -> tuple[int, int]:
+    """How many right sentences share narrative with their match, and how many such words.
+
+    Narrative words count per sentence pair, the smaller side's: a quote that one outlet
+    prints inside its own sentence and another prints alone shares no narrative, and a pair
+    sharing fewer than MIN_MATCH_WORDS narrative words is not counted as a sentence.
+    """
+    best: dict[int, int] = {}
+    for m in matches:
+        shared = min(left[m.left].narrative_words, right[m.right].narrative_words)
+        best[m.right] = max(best.get(m.right, 0), shared)
+    return sum(1 for w in best.values() if w >= MIN_MATCH_WORDS), sum(best.values())
+
+
+def fits_between_anchors(i: int, j: int, anchors: list[SentenceMatch]) -> bool:
+    """Whether pairing left i with right j keeps the order of the copied sentences around it."""
+    before = [a.left for a in anchors if a.right < j]
+    after = [a.left for a in anchors if a.right > j]
+    return (not before or min(before) <= i) and (not after or i <= max(after))
+
+
+def order_share(matches: list[SentenceMatch]) -> float:
+    """Share of matches in a longest run that keeps the same order on both sides.
+
+    A rewrite follows its source's order; sentences that merely resemble each other across
+    two stories on one topic land in any order.
+    """
+    tails: list[int] = []  # patience sorting: longest non-decreasing subsequence of left indexes
+    for m in sorted(matches, key=lambda m: (m.right, m.left)):
+        k = bisect.bisect_right(tails, m.left)
+        if k == len(tails):
+            tails.append(m.left)
+        else:
+            tails[k] = m.left
+    return len(tails) / len(matches) if matches else 0.0
+
+
+def align_sentences(left: Profile, right: Profile) -> list[SentenceMatch]:
     """Copied sentence pairs (any number per sentence) and paraphrased ones (mutual best only).
 
     Paraphrase similarity is loose, so a sentence pairs only with the one it is most similar
     to on both sides, and the cosine threshold drops only once copied sentences have shown
     that one document reuses the other.
     """
+    cos = (left.vectors @ right.vectors.T).toarray()
+    left, right = left.sentences, right.sentences  # type: ignore[assignment]
     if not left or not right:
         return []
     ratios = cdist([s.norm for s in left], [s.norm for s in right], scorer=fuzz.ratio, workers=1)
-    cos = cosine_matrix(left, right, idf, default_idf)
+    lwords = np.array([s.words for s in left])[:, None]
+    rwords = np.array([s.words for s in right])[None, :]
+    shortest = np.minimum(lwords, rwords)
+    maybe_copy = (shortest >= MIN_MATCH_WORDS) & (
+        (ratios >= EDITED_RATIO) | ((shortest >= MIN_CONTAINED_WORDS) & (cos >= CONTAINED_MIN_COSINE))
+    )
     matches: list[SentenceMatch] = []
-    for i, ls in enumerate(left):
-        for j, rs in enumerate(right):
-            kind = copy_match(ls, rs, float(ratios[i][j]), float(cos[i][j]))
-            if kind:
-                matches.append(SentenceMatch(i, j, kind, float(ratios[i][j]) / 100))
+    for i, j in np.argwhere(maybe_copy):
+        kind = copy_match(left[i], right[j], float(ratios[i, j]), float(cos[i, j]))
+        if kind:
+            matches.append(SentenceMatch(int(i), int(j), kind, float(ratios[i, j]) / 100))
     copied_right = {m.right for m in matches}
-    anchored = sum(right[j].narrative_words for j in copied_right) >= MIN_NARRATIVE_WORDS
-    threshold = PARAPHRASE_COSINE_ANCHORED if anchored else PARAPHRASE_COSINE
+    anchors = list(matches)
+    sentences, narrative = shared_narrative(anchors, left, right)
+    anchored = sentences >= MIN_COPIED_SENTENCES and narrative >= MIN_NARRATIVE_WORDS
     best_right = cos.argmax(axis=1)
     best_left = cos.argmax(axis=0)
     for j, rs in enumerate(right):
-        if j in copied_right:
-            continue
         i = int(best_left[j])
-        shared = len(set(left[i].content) & set(rs.content))
-        if best_right[i] == j and cos[i][j] >= threshold and shared >= MIN_SHARED_CONTENT_WORDS:
-            matches.append(SentenceMatch(i, j, "paraphrase", float(cos[i][j])))
-    return matches
+        if j in copied_right or best_right[i] != j:
+            continue
+        similar = cos[i, j] >= PARAPHRASE_COSINE or (
+            anchored and cos[i, j] >= PARAPHRASE_COSINE_ANCHORED and fits_between_anchors(i, j, anchors)
+        )
+        if similar and len(set(left[i].content) & set(rs.content)) >= MIN_SHARED_CONTENT_WORDS:
+            matches.append(SentenceMatch(i, j, "paraphrase", float(cos[i, j])))
+    return sorted(matches, key=lambda m: (m.right, m.left))
 
 
 def merge_passages(
@@ -383,19 +473,16 @@ def chars(sentences: Iterable[Sentence]) -> int:
     return sum(s.end - s.start for s in sentences)
 
 
-def align(
-    left_doc: Document,
-    right_doc: Document,
-    idf: Mapping[str, float] | None = None,
-    sentences: Mapping[str, list[Sentence]] | None = None,
-) -> PairAlignment:
-    """Align two documents sentence by sentence; ``sentences`` may carry pre-split documents."""
-    left = sentences[left_doc.id] if sentences and left_doc.id in sentences else split_sentences(left_doc)
-    right = sentences[right_doc.id] if sentences and right_doc.id in sentences else split_sentences(right_doc)
-    if idf is None:
-        idf = inverse_document_frequency([[w for s in left for w in s.content], [w for s in right for w in s.content]])
-    default_idf = max(idf.values(), default=1.0)
-    matches = align_sentences(left, right, idf, default_idf)
+def align(left_doc: Document, right_doc: Document, profiles: Mapping[str, Profile] | None = None) -> PairAlignment:
+    """Align two documents sentence by sentence; ``profiles`` come from ``profile_documents``.
+
+    Without profiles the pair is profiled alone, with an IDF from the two documents only.
+    """
+    if not profiles or left_doc.id not in profiles or right_doc.id not in profiles:
+        profiles = profile_documents([left_doc, right_doc])
+    lp, rp = profiles[left_doc.id], profiles[right_doc.id]
+    left, right = lp.sentences, rp.sentences
+    matches = align_sentences(lp, rp)
     result = PairAlignment(left_doc.id, right_doc.id, matches)
     if not matches:
         return result
@@ -409,9 +496,11 @@ def align(
     result.right_coverage = r_aligned / max(1, chars(right))
     result.left_paraphrase_share = chars(left[i] for i in left_para) / max(1, l_aligned)
     result.right_paraphrase_share = chars(right[j] for j in right_para) / max(1, r_aligned)
-    result.narrative_words = min(
-        sum(left[i].narrative_words for i in left_used), sum(right[j].narrative_words for j in right_used)
-    )
+    _, result.narrative_words = shared_narrative(matches, left, right)
+    copies = [m for m in matches if m.kind != "paraphrase"]
+    result.copied_sentences, result.copied_narrative_words = shared_narrative(copies, left, right)
+    result.order_share = order_share(matches)
+    result.paraphrased_sentences, _ = shared_narrative([m for m in matches if m.kind == "paraphrase"], left, right)
     result.left_quoted_words = sum(left[i].quoted_words for i in left_para)
     result.right_quoted_words = sum(right[j].quoted_words for j in right_para)
     return result
@@ -663,11 +752,10 @@ def find_reuse(docs: list[Document]) -> list[ReuseLink]:
             links.append(ReuseLink(original.id, other.id, "exact", 1.0, [(0, len(original.clean_text), 0, n)], evidence))
 
     unique = [d for d in docs if d.id not in duplicate_of]
-    sentences = {d.id: split_sentences(d) for d in unique}
-    idf = inverse_document_frequency({w for s in sentences[d.id] for w in s.content} for d in unique)
-    for x, y in sorted(candidate_pairs(unique, sentences)):
+    profiles = profile_documents(unique)
+    for x, y in sorted(candidate_pairs(unique, {k: p.sentences for k, p in profiles.items()})):
         left, right = by_id[x], by_id[y]
-        al = align(left, right, idf, sentences)
+        al = align(left, right, profiles)
         if not al.is_reuse():
             continue
         original, evidence = choose_original(left, right, al)
