@@ -22,6 +22,7 @@ import numpy as np
 from storyline.knowledge import Knowledge, OfficeTerm
 from storyline.model import DateInference, Document
 from storyline.timex import (
+    FUTURE_CUE,
     MAX_TEXT_CHARS,
     NUMBERS,
     ParsedTimex,
@@ -74,6 +75,7 @@ MODAL_CUE = re.compile(
     r"scheduled|planned|plans?|future|next|coming|nominee|candidate|front-runner)\b|'d\b",
     re.IGNORECASE,
 )
+DATE_PREPOSITION = re.compile(r"\b(?:in|on|during)\s+(?:early\s+|late\s+|mid-?)?$", re.IGNORECASE)
 FUTURE_LIMIT_CUE = re.compile(r"\b(?:by|until|till|before|through|target|plans?|aims?|goal)\s+(?:the\s+end\s+of\s+)?$", re.IGNORECASE)
 SWORN_AFTER_NAME = re.compile(r"\s+(?:(?:was|were|is|had\s+been|has\s+been|got|gets)\s+)?(?:sworn\s+in|inaugurated)\b|['\u2019]s\s+(?:(?:first|second|third)\s+)?(?:inauguration|swearing-in)\b", re.IGNORECASE)
 SWORN_BEFORE_NAME = re.compile(r"\b(?:inauguration|swearing-in)\s+of\s+(?:[\w.]+\s+){0,3}$", re.IGNORECASE)
@@ -371,7 +373,10 @@ def event_constraints(text: str, knowledge: Knowledge) -> list[Constraint]:
     for event in knowledge.events:
         seen: set[str] = set()
         for m in knowledge_matches(event.pattern, event.triggers, text, lowered):
-            tense = clause_tense(text, *m.span())
+            # the future cue must come first: "will attend the summit"; in
+            # "Black Lives Matter will alienate ..." the event is no future one
+            lo, _ = clause_bounds(text, *m.span())
+            tense = "future" if FUTURE_CUE.search(text, lo, m.start()) else "past"
             if tense == "past" and not past_clause(text, *m.span()):
                 continue  # "the 2016 presidential election" with no verb to date it
             if tense in seen:
@@ -578,6 +583,8 @@ def explicit_date_constraints(text: str, parsed: list[ParsedTimex]) -> list[Cons
         if FUTURE_LIMIT_CUE.search(text[max(lo, p.start - 30) : p.start]):
             continue  # "by 2030": a deadline, not a past date
         first, last = period
+        if p.tense == "future" and not DATE_PREPOSITION.search(text, max(0, p.start - 12), p.start):
+            continue  # "will question his 2013 amendments": the year names a thing, not a time
         if p.tense == "future":
             why = f"{p.text!r} (future tense): published before its end"
             out.append(Constraint(why, lambda c, last=last: c <= last))

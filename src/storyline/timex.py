@@ -74,12 +74,15 @@ _DM = rf"(?:(?P<dmd>{_DAY})\s+(?:of\s+)?(?P<dmm>{_MONTH})|(?P<mdm>{_MONTH})\s+(?
 
 FUTURE_CUE = re.compile(
     r"\b(?:will|won't|shall|(?:is|are|am|'s|'re)\s+(?:also\s+|still\s+|now\s+|not\s+)?"
-    r"(?:expected|due|set|scheduled|slated|poised|going|planning|likely|to\s+be\s+held)\s+to"
+    r"(?:going|planning|likely|to\s+be\s+held)\s+to"
+    r"|(?:(?:is|are|am|'s|'re)\s+(?:also\s+|still\s+|now\s+|not\s+)?)?"
+    r"(?:expected|due|set|scheduled|slated|poised|supposed)\s+(?:to|in|on|for|by)"
     r"|plans?\s+to|upcoming|forthcoming)\b|'ll\b",
     re.IGNORECASE,
 )
 CLAUSE_BOUNDARY = re.compile(
-    r"[.!?;:\n\u201c\u201d\"]|,\s|\b(?:that|which|who|whom|while|whereas|but|after|before|since)\b",
+    r"[.!?;:\n\u201c\u201d\"]|,\s|\b(?:that|which|who|whom|while|whereas|but|after|before|since|until|till"
+    r"|because|although|though|unless|whether)\b",
     re.IGNORECASE,
 )
 SENTENCE_BOUNDARY = re.compile(r"(?<![A-Z][a-z])(?<![A-Z])[.!?]\s+(?=[\"'\u201c\u2018(]?[A-Z0-9])|\n\s*\n")
