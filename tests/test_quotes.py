@@ -136,6 +136,16 @@ def test_according_to_and_inverted_attribution():
     assert one(quotes, "plan works").speaker == "Anna Berg"
 
 
+def test_question_and_parenthesis_before_the_attribution():
+    text = "“Where is the money going?” Olsen said. “Why did the budget double?” Anna Berg (Labour) asked."
+    quotes = quotes_of(text)
+    assert one(quotes, "money going").speaker == "Lars Olsen"
+    assert one(quotes, "budget double").speaker == "Anna Berg"
+    # a new sentence opening with a capitalised pronoun is not an attribution of the quote before it
+    text = "Olsen spoke first. “Is this the end of the road?” He said the talks would go on."
+    assert one(find_quotes(text, mentions(text)), "end of the road").cue is None
+
+
 def test_participle_cue_takes_the_sentence_speaker():
     text = "Olsen said the deal was signed on Monday, adding that “nothing will stop the shipments now.”"
     assert one(quotes_of(text), "nothing will stop", "direct").speaker == "Lars Olsen"

@@ -81,7 +81,8 @@ _CUE = re.compile(rf"\b(?:{_SPEECH_VERBS}|{_PARTICIPLES})\b|\baccording\s+to\b",
 _REPORT_CUE = re.compile(rf"\b(?:(?P<finite>{_REPORT_VERBS})|(?P<part>{_PARTICIPLES}))\b")
 _PARTICIPLE = re.compile(rf"(?:{_PARTICIPLES})", re.IGNORECASE)
 _FILLER = r"(?:\w+ly|also|has|had|have|then|later|again|once|further|would|will|did|does)"
-_GAP_BEFORE_CUE = re.compile(rf"^\s+(?:{_FILLER}\s+)*$")
+# between a speaker and the cue: adverbs, auxiliaries, a short parenthesis ("Sen. Ann Roe (D-Mo.) said")
+_GAP_BEFORE_CUE = re.compile(rf"^(?:\s*\([^()\n]{{1,40}}\))?\s+(?:{_FILLER}\s+)*$")
 _PRONOUN_BEFORE = re.compile(rf"\b(?P<p>[Hh]e|[Ss]he|[Tt]hey|[Ii]t|[Ww]e|I)\s+(?:{_FILLER}\s+)*$")
 _AND_BEFORE = re.compile(rf"\band\s+(?:{_FILLER}\s+)*$")
 _PRONOUN_AT_START = re.compile(r"\s*(?P<p>He|She|They|We|I)\b")
@@ -99,7 +100,7 @@ _AFTER_ACCORDING = re.compile(r"\s*,?\s*(?P<cue>according\s+to)\s+")
 _AFTER_NP_CUE = re.compile(
     rf"\s*,?\s*(?P<np>(?:[\w'’.-]+\s+){{1,{MAX_SPEAKER_WORDS}}}?)(?:{_FILLER}\s+)*(?P<cue>{_SPEECH_VERBS})\b"
 )
-_FILLER_THEN_CUE = re.compile(rf"\s+(?:{_FILLER}\s+)*(?P<cue>{_SPEECH_VERBS})\b")
+_FILLER_THEN_CUE = re.compile(rf"(?:\s*\([^()\n]{{1,40}}\))?\s+(?:{_FILLER}\s+)*(?P<cue>{_SPEECH_VERBS})\b")
 _TITLE_SKIP = re.compile(r"(?:[A-Z][\w.'’-]*\s+){0,5}")
 # Words that cannot begin a reported clause right after the cue ("said in remarks", "said on Friday").
 _NON_CLAUSE_START = frozenset(
@@ -504,8 +505,14 @@ def _direct_attribution(ctx: _Ctx, span: _DirectSpan) -> tuple[_Speaker | None, 
     content_end = span.content_end
     ends_with_stop = content_end > span.content_start and ctx.text[_rstrip(ctx.text, content_end) - 1] in ",.!?…"
     after_start = span.after
+    limit = max(close_sentence[1], after_start)
+    next_word = ctx.text[after_start : after_start + 20].split()[:1]
+    if limit == after_start and ctx.text[_rstrip(ctx.text, content_end) - 1] in "?!" and next_word and next_word[0] not in _NOT_NAME_START:
+        # “…?” Clinton said. — the sentence splitter ended the sentence at the mark
+        following = ctx.sentences[ctx.sentence_of(after_start + 1)] if ctx.sentences else (0, 0)
+        limit = min(max(following[1], after_start), after_start + MAX_ATTRIBUTION_CHARS)
     if ends_with_stop or ctx.text[after_start : after_start + 1] == ",":
-        found = _speaker_after_quote(ctx, after_start, max(close_sentence[1], after_start))
+        found = _speaker_after_quote(ctx, after_start, limit)
         if found is not None:
             return found
     sent_start = ctx.sentence_start(span.open_mark)
