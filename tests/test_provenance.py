@@ -365,3 +365,23 @@ def test_two_reports_of_the_same_speech_are_not_reuse():
     assert [l for l in pv.find_reuse([first, second]) if l.kind != "internal"] == []
     al = pv.align(first, second)
     assert al.matches and not al.is_reuse()  # the quotes align, but share no narrative
+
+
+ECBPLUS = Path(__file__).resolve().parents[2] / "shared" / "data" / "clustering" / "ecbplus" / "ecbplus_docs.jsonl"
+
+
+@pytest.mark.skipif(not ECBPLUS.exists(), reason="ECB+ evaluation data not present")
+def test_reports_of_two_same_kind_events_are_not_linked_on_ecbplus():
+    """ECB+ topics hold two events of one kind (two DUI arrests, two quakes): hard negatives."""
+    import json
+
+    docs, event = [], {}
+    for line in ECBPLUS.read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        if record["topic"] in (18, 35, 37):
+            docs.append(make_doc(record["doc_id"], [p for p in record["text"].split("\n") if p.strip()]))
+            event[record["doc_id"]] = record["subtopic"]
+    assert len({event[d.id] for d in docs}) == 6
+    links = [l for l in pv.find_reuse(docs) if l.kind != "internal"]
+    assert links  # reports of one event do reuse wire copy
+    assert all(event[l.source_document_id] == event[l.target_document_id] for l in links)
