@@ -17,7 +17,7 @@ from rapidfuzz import fuzz
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from . import provenance
-from .model import Citation, Corpus, Document, Event, Story
+from .model import Citation, Corpus, Document, Event, QuoteCluster, Story
 from .text import split_sentences
 
 # Sentences shorter than this many words are headings or fragments, not summary material.
@@ -32,6 +32,9 @@ MMR_RELEVANCE = 0.7
 # Extra weight for sentences in a document's first paragraphs (news leads carry the event).
 LEAD_BONUS = 0.15
 LEAD_SENTENCES = 3
+# What a timeline shows per event: the strongest quotes and the date's leading evidence.
+KEY_QUOTES = 3
+DATE_EVIDENCE_LINES = 4
 
 
 @dataclass
@@ -135,6 +138,23 @@ def timeline_data(corpus: Corpus) -> list[dict]:
     return out
 
 
+def quote_line(quote: QuoteCluster) -> str:
+    """Direct quotes in quote marks; reported speech as "Speaker said that ..."."""
+    speaker = quote.speaker or "unattributed"
+    if quote.kind == "direct":
+        return f"“{quote.text}” — {speaker}"
+    return f"{speaker} (reported): {quote.text}"
+
+
+def decisive_evidence(event: Event) -> list[str]:
+    """The last steps of the date's reasoning: the constraints that narrowed it down, and the verdict."""
+    return event.date.evidence[-DATE_EVIDENCE_LINES:]
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def cite(citation: Citation, short: dict[str, str]) -> str:
     refs = ", ".join(short[d] for d in citation.document_ids)
     return f"[{refs}; {citation.independent_sources} independent]"
@@ -164,16 +184,16 @@ def render_text(corpus: Corpus) -> str:
             lines.append("")
             lines.append(f"{date_label(event)}  {event.title}")
             lines.append(
-                f"    {len(event.document_ids)} documents, {event.independent_sources} independent sources; "
-                f"date evidence: {'; '.join(event.date.evidence[:2]) or 'none'}"
+                f"    {plural(len(event.document_ids), 'document')}, "
+                f"{plural(event.independent_sources, 'independent source')}"
             )
+            lines.extend(f"    date evidence: {line}" for line in decisive_evidence(event))
             if event.date.alternatives:
                 lines.append(f"    other possible dates: {', '.join(event.date.alternatives[:5])}")
             for citation in event.summary:
                 lines.append(f"    - {citation.text} {cite(citation, short)}")
-            for q in event.quote_ids[:3]:
-                quote = quotes[q]
-                lines.append(f"    > \"{quote.text}\" — {quote.speaker or 'unattributed'} [{', '.join(short[d] for d in quote.document_ids)}]")
+            for q in event.quote_ids[:KEY_QUOTES]:
+                lines.append(f"    > {quote_line(quotes[q])} [{', '.join(short[d] for d in quotes[q].document_ids)}]")
         lines.append("")
     return "\n".join(lines)
 
@@ -196,12 +216,13 @@ def render_markdown(corpus: Corpus) -> str:
         for i in story.event_ids:
             event = events[i]
             out.append(f"## {md(date_label(event))}: {md(event.title)}\n")
-            out.append(f"*{len(event.document_ids)} documents, {event.independent_sources} independent sources.* ")
-            out.append(f"Date evidence: {md('; '.join(event.date.evidence[:2]) or 'none')}\n")
-            out.extend(f"- {md(c.text)} {md(cite(c, short))}" for c in event.summary)
-            out.extend(
-                f"> “{md(quotes[q].text)}” — {md(quotes[q].speaker or 'unattributed')}" for q in event.quote_ids[:3]
+            out.append(
+                f"*{plural(len(event.document_ids), 'document')}, "
+                f"{plural(event.independent_sources, 'independent source')}.* "
+                f"Date evidence: {md('; '.join(decisive_evidence(event)) or 'none')}\n"
             )
+            out.extend(f"- {md(c.text)} {md(cite(c, short))}" for c in event.summary)
+            out.extend(f"> {md(quote_line(quotes[q]))}" for q in event.quote_ids[:KEY_QUOTES])
             out.append("")
     return "\n".join(out)
 

@@ -117,8 +117,7 @@ def group_events(docs: list[Document], reuse: list[ReuseLink], entities: list[En
     outlets = {d.id: d.outlet for d in docs}
     out = []
     for members in group_documents(docs, reuse):
-        inferences = [by_id[i].event_date for i in members if by_id[i].event_date and by_id[i].event_date.value]
-        when = dating.combine_event_dates(inferences) if inferences else DateInference(value=None, evidence=["no date found"])
+        when = event_date([by_id[i] for i in members])
         out.append(
             Event(
                 id=stable_id("ev_", members),
@@ -130,6 +129,25 @@ def group_events(docs: list[Document], reuse: list[ReuseLink], entities: list[En
             )
         )
     return sorted(out, key=event_order)
+
+
+def event_date(members: list[Document]) -> DateInference:
+    """The days every report allows, with the evidence each report gave for its own date."""
+    dated = [d for d in members if d.event_date and d.event_date.value]
+    if not dated:
+        return DateInference(value=None, evidence=["no report of this event gives a date"])
+    if len(dated) == 1:
+        return dated[0].event_date
+    combined = dating.combine_event_dates([d.event_date for d in dated])
+    reports = []
+    for doc in dated:
+        reports.extend(line for line in doc.event_date.evidence if not line.startswith(GENERIC_EVIDENCE))
+    combined.evidence = [*dict.fromkeys(reports), *combined.evidence]  # the conclusion last
+    return combined
+
+
+# Evidence lines every inference starts with; they tell nothing about this event.
+GENERIC_EVIDENCE = ("candidates: every day",)
 
 
 def event_order(event: Event) -> tuple:
@@ -144,7 +162,9 @@ def assign_quotes(events: list[Event], quotes: list[QuoteCluster]) -> None:
         if votes:
             quote.event_id = min(votes, key=lambda e: (-votes[e], e))
     for event in events:
-        event.quote_ids = sorted(q.id for q in quotes if q.event_id == event.id)
+        own = [q for q in quotes if q.event_id == event.id]
+        ranked = sorted(own, key=lambda q: (q.kind != "direct", -q.independent_sources, -len(q.occurrences), q.id))
+        event.quote_ids = [q.id for q in ranked]
 
 
 def thread_stories(events: list[Event], entities: list[Entity]) -> list[Story]:

@@ -709,4 +709,5 @@ def _cluster(members: list[tuple[str, Quote, str]], source_of: dict[str, str]) -
         speaker_entity_id=speaker_id,
         occurrences=occurrences,
         independent_sources=len(sources),
+        kind=fullest[1].kind,
     )
