@@ -176,6 +176,9 @@ NEUTRAL_SENTENCES = [
     "The team played a nice attack down the left wing.",
     "The war in Ukraine dominated the talks.",
     "Negotiations on a peace deal stalled last week.",
+    "I was never given any reason to doubt him.",
+    "Protesters called for the ouster of the president.",
+    "The 2016 presidential election was still a year away.",
 ]
 
 
@@ -221,6 +224,13 @@ def test_invasion_patterns_do_not_claim_crimea_or_afghanistan():
     for text in ("Russia annexed Crimea in 2014.", "The Soviet invasion of Afghanistan began in 1979.",
                  "Fears of a Russian invasion of Ukraine grew in January."):
         assert not any(p.search(text) for p in patterns_of(invasion)), text
+
+
+def test_ambiguous_invasion_phrase_takes_the_earliest_invasion():
+    # "Russia's invasion of Ukraine" also described 2014 (Crimea); as a lower bound the
+    # earlier date is the safe reading.
+    dates = {r["date"] for r in matching_rows(EVENTS, "Trump avoids condemning Russia's invasion of Ukraine.")}
+    assert dates == {"2014-02-27"}
 
 
 def test_seed_articles_recognise_the_invasion_and_lichun():

@@ -259,9 +259,13 @@ MOVABLE_DAYS: list[tuple[str, list[str], Callable[[int], dt.date]]] = [
 ]
 
 
+WORD_START = r"(?<!\w)"  # "Ever Given" must not fire inside "never given"
+
+
 def join_patterns(patterns: list[str]) -> str:
-    """One CSV cell: all patterns, alternations expanded, `|`-separated, no repeats."""
-    expanded = [e for pattern in patterns for e in expand_alternatives(pattern)]
+    """One CSV cell: all patterns, alternations expanded, each anchored at a word start,
+    `|`-separated, no repeats."""
+    expanded = [WORD_START + e for pattern in patterns for e in expand_alternatives(pattern)]
     return "|".join(dict.fromkeys(expanded))
 
 
