@@ -23,6 +23,7 @@ from storyline.knowledge import Knowledge, OfficeTerm
 from storyline.model import DateInference, Document
 from storyline.timex import (
     FUTURE_CUE,
+    MAX_CLAUSE_CHARS,
     MAX_TEXT_CHARS,
     NUMBERS,
     ParsedTimex,
@@ -55,6 +56,8 @@ MAX_PAST_LOOKBACK_CHARS = 200
 # Around each trigger string, how much text a knowledge pattern is searched in: event
 # and holiday phrasings are far shorter than this.
 TRIGGER_WINDOW_CHARS = 300
+# "will meet Bush on Thursday": the cue governs a weekday at most this many words on.
+FUTURE_CUE_BEFORE_WORDS = 4
 DAY_UNITS = {"day": 1, "week": 7}
 ONE_WEEK = 6  # a weekday named in the past is at most six days before publication
 EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
@@ -72,10 +75,11 @@ PAST_CUE = re.compile(
 # Clauses that only say something might, would or is expected to happen in a period.
 MODAL_CUE = re.compile(
     r"\b(?:would|could|might|may|should|must|expected|likely|probably|possibly|potential|upcoming|"
-    r"scheduled|planned|plans?|future|next|coming|nominee|candidate|front-runner)\b|'d\b",
+    r"scheduled|planned|plans?|future|next|coming|nominee|candidate|front-runner|projected|forecasts?|"
+    r"delay(?:ed)?|postponed)\b|'d\b",
     re.IGNORECASE,
 )
-DATE_PREPOSITION = re.compile(r"\b(?:in|on|during)\s+(?:early\s+|late\s+|mid-?)?$", re.IGNORECASE)
+DATE_PREPOSITION = re.compile(r"\b(?:in|on|during|since)\s+(?:early\s+|late\s+|mid-?)?$", re.IGNORECASE)
 FUTURE_LIMIT_CUE = re.compile(r"\b(?:by|until|till|before|through|target|plans?|aims?|goal)\s+(?:the\s+end\s+of\s+)?$", re.IGNORECASE)
 SWORN_AFTER_NAME = re.compile(r"\s+(?:(?:was|were|is|had\s+been|has\s+been|got|gets)\s+)?(?:sworn\s+in|inaugurated)\b|['\u2019]s\s+(?:(?:first|second|third)\s+)?(?:inauguration|swearing-in)\b", re.IGNORECASE)
 SWORN_BEFORE_NAME = re.compile(r"\b(?:inauguration|swearing-in)\s+of\s+(?:[\w.]+\s+){0,3}$", re.IGNORECASE)
@@ -220,14 +224,17 @@ def publication_candidates(doc: Document, knowledge: Knowledge) -> tuple[np.ndar
 
 
 def consistency_order(masks: list[np.ndarray]) -> list[int]:
-    """Clues that agree with the most others first, then in their reliability order.
+    """Clues that agree with the most others first, then the latest-reaching, then in order.
 
     A clue is dropped only when it contradicts what was applied before it, so the odd
     one out ("President Bill Clinton" recalled in a 2016 article full of 2010s dates)
     must come last: agreeing with many others is the best evidence of being right.
     """
     agree = [sum(bool((m & other).any()) for j, other in enumerate(masks) if j != i) for i, m in enumerate(masks)]
-    return sorted(range(len(masks)), key=lambda i: (-agree[i], i))
+    # among equals, the clue allowing later days first: news recalls past office holders
+    # ("President George W. Bush") far more often than it anticipates future ones
+    latest = [int(np.flatnonzero(m)[-1]) if m.any() else -1 for m in masks]
+    return sorted(range(len(masks)), key=lambda i: (-agree[i], -latest[i], i))
 
 
 def publication_constraints(doc: Document, knowledge: Knowledge) -> list[Constraint]:
@@ -429,12 +436,16 @@ def weekday_groups(text: str, parsed: list[ParsedTimex]) -> dict[int, WeekdayGro
     """Bare weekday mentions (not "last/next Monday") grouped by name, with their tense."""
     groups: dict[int, WeekdayGroup] = {}
     for p in parsed:
-        if p.kind == "weekday" and p.offset == 0:
+        if p.kind == "weekday" and p.offset == 0 and p.year is None:  # "Friday, December 4, 2015" is a plain date
             groups.setdefault(p.weekday, WeekdayGroup(p.weekday)).mentions.append(p)
     for g in groups.values():
         future = any(m.tense == "future" for m in g.mentions)
         past = any(_told_in_past(text, m) for m in g.mentions)
-        g.mode = "both" if future and past else "future" if future else "past"
+        if future and past:
+            # W = pub is a strong claim: it needs an unmistakable future mention
+            g.mode = "both" if any(_told_in_future(text, m) for m in g.mentions) else "past"
+        else:
+            g.mode = "future" if future else "past"
     return groups
 
 
@@ -457,6 +468,16 @@ def weekday_constraints(text: str, groups: dict[int, WeekdayGroup], knowledge: K
 def _told_in_past(text: str, m: ParsedTimex) -> bool:
     """A past mention with a past-tense verb in its clause, not merely no future cue."""
     return m.tense == "past" and past_clause(text, m.start, m.end)
+
+
+def _told_in_future(text: str, m: ParsedTimex) -> bool:
+    """ "later on Thursday", or a future cue a few words before the weekday in its clause
+    ("will meet Bush on Thursday"); a cue after it or far before it is too loose."""
+    if m.modifier == "later on":
+        return True
+    lo, _ = clause_bounds(text, m.start, m.end)
+    cues = list(FUTURE_CUE.finditer(text, max(lo, m.start - MAX_CLAUSE_CHARS), m.start))
+    return bool(cues) and len(text[cues[-1].end() : m.start].split()) <= FUTURE_CUE_BEFORE_WORDS
 
 
 def past_clause(text: str, start: int, end: int, to_sentence_start: bool = False) -> bool:
@@ -583,8 +604,8 @@ def explicit_date_constraints(text: str, parsed: list[ParsedTimex]) -> list[Cons
         if FUTURE_LIMIT_CUE.search(text[max(lo, p.start - 30) : p.start]):
             continue  # "by 2030": a deadline, not a past date
         first, last = period
-        if p.tense == "future" and not DATE_PREPOSITION.search(text, max(0, p.start - 12), p.start):
-            continue  # "will question his 2013 amendments": the year names a thing, not a time
+        if p.kind in ("year", "month") and not DATE_PREPOSITION.search(text, max(0, p.start - 12), p.start):
+            continue  # "his 2013 amendments", "the 2016 race": the year names a thing, not a time
         if p.tense == "future":
             why = f"{p.text!r} (future tense): published before its end"
             out.append(Constraint(why, lambda c, last=last: c <= last))
@@ -597,7 +618,7 @@ def explicit_date_constraints(text: str, parsed: list[ParsedTimex]) -> list[Cons
 def _explicit_period(p: ParsedTimex) -> tuple[int, int] | None:
     """First and last day ordinals of an explicit day, month or year."""
     try:
-        if p.kind == "date":
+        if p.kind == "date" or (p.kind == "weekday" and p.year and p.month):
             d = date(p.year, p.month, p.day).toordinal()
             return d, d
         if p.kind == "month" and p.year:

@@ -64,6 +64,10 @@ _MONTH = (
     r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b\.?)"
 )
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+# "Super Tuesday", "Black Friday", "Good Friday": names of days, not a weekday of this week
+_NAMED_DAY_GUARD = "".join(
+    f"(?<!{w} )" for w in ("Super", "Black", "Cyber", "Good", "Ash", "Easter", "Palm", "Bloody", "Holy", "Maundy", "Shrove", "Fat")
+)
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _YEAR = r"(?:1[6-9]\d\d|20\d\d)"
 _NUM_WORD = "|".join(sorted((re.escape(k) for k in NUMBERS), key=len, reverse=True))
@@ -135,7 +139,7 @@ def _rules() -> list[tuple[str, re.Pattern]]:
             "weekday",
             re.compile(
                 rf"(?:(?P<pre>last|next|this|coming|past|later\s+on|earlier\s+on|early|late)\s+)?"
-                rf"(?P<wd>{_WEEKDAY})(?:'s|\u2019s)?"
+                rf"{_NAMED_DAY_GUARD}(?P<wd>{_WEEKDAY})(?:'s|\u2019s)?"
                 rf"(?:,?\s*(?P<paren>\()?\s*{_DM}(?:,?\s+(?P<wy>{_YEAR}))?\s*(?(paren)\)))?",
             ),
         ),
