@@ -28,7 +28,6 @@ from storyline.timex import (
     NUMBERS,
     ParsedTimex,
     clause_bounds,
-    clause_tense,
     is_calendar_date,
     parse_temporal_expressions,
     resolve_timex,

@@ -260,8 +260,8 @@ def _parse_match(kind: str, m: re.Match, text: str) -> ParsedTimex | None:
         det = " ".join(g["det"].lower().split())
         unit = g["u"].lower()
         if det in ("the past", "the last", "the next", "the coming"):
-            sign = "" if det in ("the past", "the last") else ""
-            return ParsedTimex(**{**base, "type": "DURATION"}, unit=unit, fixed=f"P{sign}1{_unit_code(unit)}")
+            # "the past year": TimeML reads a stretch of time, not a calendar period
+            return ParsedTimex(**{**base, "type": "DURATION"}, unit=unit, fixed=_duration("1", unit))
         offset = {"last": -1, "past": -1, "previous": -1, "next": 1, "coming": 1}.get(det, 0)
         return ParsedTimex(**{**base, "tense": "future" if offset > 0 else tense}, unit=unit, offset=offset, modifier=_mod(g["mod"]))
     if kind == "ago":
@@ -333,10 +333,6 @@ def _mod(word: str | None) -> str | None:
     if not word:
         return None
     return word.lower().rstrip("-")
-
-
-def _unit_code(unit: str) -> str:
-    return UNITS[unit]
 
 
 def _duration(count: str, unit: str) -> str:
