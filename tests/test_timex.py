@@ -75,6 +75,16 @@ def test_without_reference_relative_values_stay_unknown():
     assert got == {"Wednesday": None, "2014": "2014", "today": None, "two days": "P2D"}
 
 
+def test_earnings_quarters_follow_news_conventions():
+    text = "Net income rose in the quarter, from $5 million a year ago. Profit fell a year ago."
+    found = find_temporal_expressions(text, date(1989, 10, 25))
+    assert [t.value for t in found] == ["1989-Q3", "1988-Q3", "1988"]
+
+
+def test_named_days_are_not_weekdays():
+    assert values("Sanders won on Super Tuesday and shoppers came on Black Friday.") == {}
+
+
 def test_may_and_march_as_words_are_not_months():
     assert values("He may march on. Troops march in May.") == {"May": "2025-05"}
 
@@ -130,9 +140,9 @@ def timebank_value_accuracy() -> tuple[int, int, list[tuple[str, str, str | None
     return correct, total, misses
 
 
-# Measured 2026-11-23 on all 183 documents: 761/1016 = 0.749 (misses are mostly
-# financial "the quarter" / "a year ago" = previous quarter); the floor sits just under it.
-TIMEBANK_DATE_VALUE_FLOOR = 0.73
+# Measured 2026-11-23 on all 183 documents: 806/1016 = 0.793 (misses: quarters named a
+# sentence away, future months without a cue, DCTs a week off the text); floor just under.
+TIMEBANK_DATE_VALUE_FLOOR = 0.78
 
 
 @pytest.mark.skipif(not TIMEBANK.is_dir(), reason="TimeBank not available")

@@ -169,6 +169,14 @@ def _rules() -> list[tuple[str, re.Pattern]]:
         ("ref", re.compile(r"\b(?P<w>right\s+now|now|currently|current|nowadays|at\s+present|these\s+days|recently|in\s+recent\s+(?:years|months|weeks|days)|recent\s+(?:years|months|weeks|days)|recent|the\s+past|in\s+the\s+future|the\s+future|(?:the\s+)?coming\s+(?:years|months|weeks|days)|soon|formerly|previously)\b", ci)),
         ("decade", re.compile(r"\b(?:the\s+)?(?:(?P<c>1[6-9]|20)(?P<d>\d)0|'(?P<s>\d)0)s\b", ci)),
         ("quarter", re.compile(r"\b(?:the\s+)?(?P<o>first|second|third|fourth)[\s-]quarter\b", ci)),
+        (
+            "reported_quarter",
+            re.compile(
+                r"\bthe\s+(?P<ago>year-(?:ago|earlier)\s+)?(?:latest\s+|recent\s+|just-ended\s+|fiscal\s+)?"
+                r"(?:quarter|period)\b",
+                ci,
+            ),
+        ),
         ("set", re.compile(rf"\b(?:(?:every|each)\s+(?P<u>day|week|month|year|{_WEEKDAY})|(?P<adv>daily|weekly|monthly|annually|yearly))\b", ci)),
         ("for_units", re.compile(r"\bfor\s+(?P<u>seconds|minutes|hours|days|weeks|months|years|decades|centuries)\b", ci)),
         ("duration", re.compile(rf"\b(?P<n>{_NUM})(?:\s+|-)(?P<u>{_UNIT})(?:-(?:long|old))?\b", ci)),
@@ -271,14 +279,14 @@ def _parse_match(kind: str, m: re.Match, text: str) -> ParsedTimex | None:
         if tail in ("ago", "back"):
             if n is None or (g["n"] is None and g["u"].lower().endswith("s")):
                 return ParsedTimex(**base, fixed="PAST_REF")
-            return ParsedTimex(**base, unit=unit, offset=-n)
+            return ParsedTimex(**base, unit=unit, offset=-n, modifier=_quarter_context(text, start, end))
         if tail in ("now", "hence"):
             if n is None or (g["n"] is None and g["u"].lower().endswith("s")):
                 return ParsedTimex(**base, fixed="FUTURE_REF")
             return ParsedTimex(**{**base, "tense": "future"}, unit=unit, offset=n)
         if tail in ("earlier", "later") and n is not None:
             # "a year earlier": an anchored point; the reference is the usual anchor in news
-            return ParsedTimex(**base, unit=unit, offset=n if tail == "later" else -n, modifier="anchored")
+            return ParsedTimex(**base, unit=unit, offset=n if tail == "later" else -n, modifier=_quarter_context(text, start, end))
         # "a day after X", "two weeks before X": an offset from the anchor X -> a duration
         count = "X" if n is None else str(n)
         span_end = m.start("u") + len(g["u"])
@@ -300,6 +308,11 @@ def _parse_match(kind: str, m: re.Match, text: str) -> ParsedTimex | None:
         if g["s"]:
             return ParsedTimex(**base, fixed=f"19{g['s']}")
         return ParsedTimex(**base, fixed=f"{g['c']}{g['d']}")
+    if kind == "reported_quarter":
+        if "period" in m.group().lower() and not g["ago"]:
+            return None  # "the period" alone is too vague
+        # earnings news: "the quarter" is the last one completed; "year-ago" a year before it
+        return ParsedTimex(**base, unit="reported_quarter", offset=-4 if g["ago"] else 0)
     if kind == "quarter":
         q = {"first": 1, "second": 2, "third": 3, "fourth": 4}[g["o"].lower()]
         return ParsedTimex(**base, unit="quarter", month=q)
@@ -327,6 +340,12 @@ def _parse_match(kind: str, m: re.Match, text: str) -> ParsedTimex | None:
 
 
 WEEKDAYS_CAP = {w.capitalize() for w in WEEKDAYS}
+
+
+def _quarter_context(text: str, start: int, end: int) -> str | None:
+    """ "quarter" when the sentence compares quarterly results ("a year ago" = that quarter)."""
+    lo, hi = sentence_bounds(text, start, end, limit=300)
+    return "quarter" if re.search(r"\bquarter", text[lo:hi], re.IGNORECASE) else None
 
 
 def _mod(word: str | None) -> str | None:
@@ -462,6 +481,9 @@ def resolve_timex(p: ParsedTimex, reference: date | None) -> tuple[str | None, s
         return f"{y:04d}-{m:02d}", f"month {_dir(p.tense)} {reference.isoformat()} ({p.tense} tense)"
     if p.kind == "season":
         return _resolve_season(p, reference), f"season {_dir(p.tense)} {reference.isoformat()} ({p.tense} tense)"
+    if p.kind == "reported_quarter":
+        last_done = reference.year * 4 + (reference.month - 1) // 3 - 1 + p.offset
+        return f"{last_done // 4:04d}-Q{last_done % 4 + 1}", f"last quarter completed before {reference.isoformat()}"
     if p.kind == "quarter":
         return f"{reference.year:04d}-Q{p.month}", f"quarter of reference year {reference.year}"
     return None, "unresolved"
@@ -578,6 +600,10 @@ def _resolve_unit(unit: str, offset: int, ref: date) -> str | None:
 
 
 def _resolve_ago(p: ParsedTimex, ref: date) -> str | None:
+    if p.modifier == "quarter" and p.unit == "year":
+        # "net rose from $5 a year ago": the same quarter, that many years back
+        n = ref.year * 4 + (ref.month - 1) // 3 - 1 + 4 * p.offset
+        return f"{n // 4:04d}-Q{n % 4 + 1}"
     if p.unit == "day":
         return (ref + timedelta(days=p.offset)).isoformat()
     if p.unit in ("week", "month", "year", "decade", "century", "quarter"):
@@ -599,3 +625,66 @@ def _resolve_season(p: ParsedTimex, ref: date) -> str:
     else:
         y = max(y for y, s in starts if s <= here)
     return f"{y:04d}-{code}"
+
+
+# --------------------------------------------------------------------------- TimeML input
+
+
+@dataclass(frozen=True)
+class GoldTimex:
+    """A TIMEX3 annotation: its span in the plain text, type and value."""
+
+    start: int
+    end: int
+    type: str
+    value: str
+
+
+@dataclass(frozen=True)
+class TimeMLDocument:
+    """A TimeML file reduced to what evaluation needs: creation day, plain text, TIMEX3s."""
+
+    creation_day: date
+    text: str
+    timexes: list[GoldTimex]
+
+
+_TAG = re.compile(r"<(/?)(\w+)([^>]*)>")
+_ATTR = re.compile(r'(\w+)="([^"]*)"')
+# entities kept at their full width (the tail padded with spaces) so offsets stay put
+_ENTITIES = {"&amp;": "&    ", "&lt;": "<   ", "&gt;": ">   ", "&quot;": '"     ', "&apos;": "'     "}
+
+
+def read_timeml(raw: str) -> TimeMLDocument:
+    """Parse TimeML markup (TimeBank, TempEval): the DCT, the TEXT without tags, the TIMEX3s.
+
+    Entities are replaced by a character padded to the entity's width, so that offsets
+    into the returned text equal offsets into the tag-stripped markup.
+    """
+    dct_tag = re.search(r'<TIMEX3[^>]*functionInDocument="CREATION_TIME"[^>]*>', raw)
+    if dct_tag is None:
+        raise ValueError("no TIMEX3 with functionInDocument=CREATION_TIME")
+    creation_day = date.fromisoformat(dict(_ATTR.findall(dct_tag.group()))["value"][:10])
+    body = raw[raw.index("<TEXT>") + len("<TEXT>") : raw.index("</TEXT>")]
+    pieces: list[str] = []
+    length = 0
+    timexes: list[GoldTimex] = []
+    open_timex: tuple[int, dict[str, str]] | None = None
+    pos = 0
+    for m in _TAG.finditer(body):
+        pieces.append(body[pos : m.start()])
+        length += m.start() - pos
+        pos = m.end()
+        if m.group(2) != "TIMEX3":
+            continue
+        if m.group(1) and open_timex is not None:
+            start, attrs = open_timex
+            timexes.append(GoldTimex(start, length, attrs.get("type", ""), attrs.get("value", "")))
+            open_timex = None
+        elif not m.group(1):
+            open_timex = (length, dict(_ATTR.findall(m.group(3))))
+    pieces.append(body[pos:])
+    text = "".join(pieces)
+    for entity, padded in _ENTITIES.items():
+        text = text.replace(entity, padded)
+    return TimeMLDocument(creation_day, text, timexes)
