@@ -385,3 +385,49 @@ def test_reports_of_two_same_kind_events_are_not_linked_on_ecbplus():
     links = [l for l in pv.find_reuse(docs) if l.kind != "internal"]
     assert links  # reports of one event do reuse wire copy
     assert all(event[l.source_document_id] == event[l.target_document_id] for l in links)
+
+
+# --- storyline dedup --------------------------------------------------------------------------
+
+
+def test_dedup_command_reports_the_seed_rewrite_and_exact_duplicates_as_json_lines(tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from storyline.cli import app
+
+    ap = (SEEDS / "001_167d99fbde11abbb.txt").read_text(encoding="utf-8")
+    rewrite = (SEEDS / "000_4d0162f69c1c7a40.txt").read_text(encoding="utf-8")
+    other = (SEEDS / "004_3f95dd3d0e0f8142.txt")
+    records = [
+        {"id": "ap", "text": ap},
+        {"id": "rewrite", "text": rewrite},
+        {"id": "ap-again", "text": ap},  # same text, another record: both must be reported
+        {"text": other.read_text(encoding="utf-8")},  # no id: named by its line number
+    ]
+    path = tmp_path / "batch.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in records) + "\n{broken\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["dedup", str(path), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    pairs = [json.loads(line) for line in result.stdout.splitlines()]
+    kinds = {(p["a"], p["b"]): p for p in pairs}
+    assert kinds[("ap", "ap-again")]["kind"] == "exact" and kinds[("ap", "ap-again")]["original"] is None
+    assert kinds[("ap", "rewrite")]["kind"] == "paraphrase" and kinds[("ap", "rewrite")]["original"] == "ap"
+    assert not [p for p in pairs if "4" in (p["a"], p["b"])]
+    [s0, s1, t0, t1] = kinds[("ap", "rewrite")]["spans"][1]
+    assert 0 <= s0 < s1 and 0 <= t0 < t1
+    assert "batch.jsonl#5" in result.stderr  # the broken line, named
+
+
+def test_dedup_text_output_names_clusters_by_relative_path(tmp_path):
+    from storyline import dedup
+
+    (tmp_path / "sub").mkdir()
+    for name in ("000_4d0162f69c1c7a40.txt", "001_167d99fbde11abbb.txt", "002_efb0de2a40b22ee1.txt"):
+        target = tmp_path / ("sub" if name.startswith("001") else "") / name
+        target.write_text((SEEDS / name).read_text(encoding="utf-8"), encoding="utf-8")
+    report = dedup.dedup([tmp_path])
+    assert report.clusters == [["000_4d0162f69c1c7a40.txt", "sub/001_167d99fbde11abbb.txt"]]
+    text = dedup.render_text(report)
+    assert "sub/001_167d99fbde11abbb.txt -> 000_4d0162f69c1c7a40.txt  paraphrase" in text

@@ -115,6 +115,31 @@ def export_command(
         export.write_jsonl(corpus, sys.stdout)
 
 
+class DedupFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+@app.command("dedup")
+def dedup_command(
+    paths: Annotated[list[Path], typer.Argument(help="A JSONL file or a folder of articles (.txt, .html, .htm, .jsonl).")],
+    format: Annotated[DedupFormat, typer.Option("--format", help="text: clusters and pairs; json: one pair per line.")] = DedupFormat.text,
+) -> None:
+    """Find exact and near duplicates, copies and rewrites, with aligned spans; no store needed."""
+    from . import dedup
+
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        err.print(f"error: no such file or folder: {', '.join(map(str, missing))}", markup=False)
+        raise typer.Exit(2)
+    report = dedup.dedup(paths)
+    for error in report.errors:
+        err.print(f"error: {error}", markup=False)
+    text = dedup.render_json(report) if format is DedupFormat.json else dedup.render_text(report)
+    if text:
+        out.print(text, markup=False)
+
+
 def open_corpus(db: Path):
     if not db.exists():
         err.print(f"error: {db}: no such store; run `storyline run PATH --db {db}` first", markup=False)

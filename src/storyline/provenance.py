@@ -792,6 +792,33 @@ def find_reuse(docs: list[Document]) -> list[ReuseLink]:
     return links
 
 
+class DisjointSets:
+    """Union-find over ids; each set is named by its smallest id, so results do not depend on order."""
+
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def find(self, x: str) -> str:
+        parent = self.parent
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def union(self, x: str, y: str) -> None:
+        rx, ry = self.find(x), self.find(y)
+        if rx != ry:
+            self.parent[max(rx, ry)] = min(rx, ry)
+
+    def groups(self) -> list[list[str]]:
+        """Every set of two or more ids, each sorted, largest first."""
+        by_root: dict[str, list[str]] = defaultdict(list)
+        for x in list(self.parent):
+            by_root[self.find(x)].append(x)
+        return sorted((sorted(g) for g in by_root.values() if len(g) > 1), key=lambda g: (-len(g), g))
+
+
 def independent_sources(
     document_ids: list[str], links: list[ReuseLink], outlet_of: dict[str, str | None] | None = None
 ) -> int:
@@ -801,20 +828,8 @@ def independent_sources(
     the same wire story are one source) count once, and so do documents of the same known
     outlet.
     """
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    def union(x: str, y: str) -> None:
-        rx, ry = find(x), find(y)
-        if rx != ry:
-            parent[max(rx, ry)] = min(rx, ry)
-
+    sets = DisjointSets()
+    find, union = sets.find, sets.union
     for link in links:
         if link.kind != "internal":
             union(link.source_document_id, link.target_document_id)
