@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from storyline.timex import find_temporal_expressions, parse_temporal_expressions
+from storyline.timex import find_temporal_expressions, parse_temporal_expressions, read_timeml
 
 TIMEBANK = Path(__file__).resolve().parents[2] / "shared" / "data" / "time" / "timebank"
 REF = date(2026, 2, 4)  # a Wednesday
@@ -96,40 +95,17 @@ def test_hostile_input_is_fast_and_bounded():
 
 # --------------------------------------------------------------------------- TimeBank
 
-TAG = re.compile(r"<(/?)(\w+)([^>]*)>")
-ATTR = re.compile(r'(\w+)="([^"]*)"')
-
-
-def read_tml(path: Path) -> tuple[date, str, list[tuple[int, int, str]]]:
-    """DCT, plain TEXT, and gold DATE spans (start, end, value) in it."""
-    raw = path.read_text(encoding="utf-8")
-    dct_tag = re.search(r'<TIMEX3[^>]*functionInDocument="CREATION_TIME"[^>]*>', raw).group()
-    dct_date = date.fromisoformat(dict(ATTR.findall(dct_tag))["value"][:10])
-    body = raw[raw.index("<TEXT>") + 6 : raw.index("</TEXT>")]
-    out, gold, open_timex, pos = [], [], None, 0
-    for m in TAG.finditer(body):
-        out.append(body[pos : m.start()])
-        pos = m.end()
-        offset = sum(map(len, out))
-        if m.group(2) == "TIMEX3":
-            if m.group(1):
-                if open_timex and open_timex[1].get("type") == "DATE":
-                    gold.append((open_timex[0], offset, open_timex[1].get("value", "")))
-                open_timex = None
-            else:
-                open_timex = (offset, dict(ATTR.findall(m.group(3))))
-    out.append(body[pos:])
-    text = "".join(out).replace("&amp;", "&    ").replace("&lt;", "<   ").replace("&gt;", ">   ")
-    return dct_date, text, gold
-
-
 def timebank_value_accuracy() -> tuple[int, int, list[tuple[str, str, str | None]]]:
     correct = total = 0
     misses = []
     for path in sorted(TIMEBANK.glob("*.tml")):
-        dct, text, gold = read_tml(path)
-        found = find_temporal_expressions(text, dct)
-        for start, end, value in gold:
+        doc = read_timeml(path.read_text(encoding="utf-8"))
+        text = doc.text
+        found = find_temporal_expressions(text, doc.creation_day)
+        for g in doc.timexes:
+            if g.type != "DATE":
+                continue
+            start, end, value = g.start, g.end, g.value
             total += 1
             over = [t for t in found if t.start < end and start < t.end]
             got = over[0].value if over else None
