@@ -688,3 +688,24 @@ def read_timeml(raw: str) -> TimeMLDocument:
     for entity, padded in _ENTITIES.items():
         text = text.replace(entity, padded)
     return TimeMLDocument(creation_day, text, timexes)
+
+
+def resolve_span(text: str, start: int, end: int, reference: date | None) -> TemporalExpression:
+    """The value of a temporal expression whose span is already known (e.g. by an annotator).
+
+    The expression is parsed inside its sentence so that tense cues around it count; when
+    the finder splits or misses the span, the parsed piece overlapping it most is used.
+    """
+    lo, hi = sentence_bounds(text, start, end)
+    lo, hi = min(lo, start), max(hi, end)
+    window = text[lo:hi]
+    best: ParsedTimex | None = None
+    best_overlap = 0
+    for p in parse_temporal_expressions(window):
+        overlap = min(end, p.end + lo) - max(start, p.start + lo)
+        if overlap > best_overlap:
+            best, best_overlap = p, overlap
+    if best is None:
+        return TemporalExpression(start, end, text[start:end], "DATE", None, "no temporal expression recognised")
+    value, evidence = resolve_timex(best, reference)
+    return TemporalExpression(start, end, text[start:end], best.type, value, evidence)
