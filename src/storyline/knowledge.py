@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import re._parser as sre_parse  # the stdlib's own regex parser, to find required literals
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -291,8 +290,10 @@ def required_literals(pattern: str) -> tuple[str, ...] | None:
     groups, repeats of at least one); anything unusual gives None, never a wrong set.
     """
     try:
+        import re._parser as sre_parse  # the stdlib's own regex parser (private, hence guarded)
+
         found = _required(sre_parse.parse(pattern))
-    except Exception:  # an unsupported construct only costs the shortcut
+    except Exception:  # a missing parser or an unsupported construct only costs the shortcut
         return None
     return tuple(sorted(found)) if found else None
 
