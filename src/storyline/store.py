@@ -46,6 +46,72 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX quotes_speaker ON quotes (speaker_entity_id);
         """,
     ),
+    (
+        # Read paths for the web UI, kept in step with the record tables by triggers, so
+        # writers stay unchanged: full-text search, and which event/story/quote holds what.
+        "0002_web_read_indexes",
+        """
+        CREATE INDEX events_date ON events (date, id);
+        CREATE INDEX reuse_source ON reuse (source_document_id);
+        CREATE INDEX entities_name ON entities (name);
+        CREATE TABLE event_documents (event_id TEXT NOT NULL, document_id TEXT NOT NULL);
+        CREATE INDEX event_documents_event ON event_documents (event_id);
+        CREATE INDEX event_documents_document ON event_documents (document_id);
+        CREATE TABLE event_actors (event_id TEXT NOT NULL, entity_id TEXT NOT NULL);
+        CREATE INDEX event_actors_event ON event_actors (event_id);
+        CREATE INDEX event_actors_entity ON event_actors (entity_id);
+        CREATE TABLE story_events (story_id TEXT NOT NULL, event_id TEXT NOT NULL);
+        CREATE INDEX story_events_story ON story_events (story_id);
+        CREATE INDEX story_events_event ON story_events (event_id);
+        CREATE TABLE quote_documents (quote_id TEXT NOT NULL, document_id TEXT NOT NULL);
+        CREATE INDEX quote_documents_quote ON quote_documents (quote_id);
+        CREATE INDEX quote_documents_document ON quote_documents (document_id);
+        CREATE VIRTUAL TABLE document_fts USING fts5 (title, text, tokenize = 'unicode61 remove_diacritics 2');
+        CREATE VIRTUAL TABLE quote_fts USING fts5 (speaker, text, tokenize = 'unicode61 remove_diacritics 2');
+        CREATE VIRTUAL TABLE entity_fts USING fts5 (name, aliases, tokenize = 'unicode61 remove_diacritics 2');
+        CREATE TRIGGER documents_replace BEFORE INSERT ON documents BEGIN
+            DELETE FROM document_fts WHERE rowid IN (SELECT rowid FROM documents WHERE id = new.id); END;
+        CREATE TRIGGER documents_insert AFTER INSERT ON documents BEGIN
+            INSERT INTO document_fts (rowid, title, text)
+            VALUES (new.rowid, coalesce(new.title, ''), json_extract(new.data, '$.clean_text')); END;
+        CREATE TRIGGER documents_delete AFTER DELETE ON documents BEGIN
+            DELETE FROM document_fts WHERE rowid = old.rowid; END;
+        CREATE TRIGGER events_insert AFTER INSERT ON events BEGIN
+            INSERT INTO event_documents SELECT new.id, value FROM json_each(new.data, '$.document_ids');
+            INSERT INTO event_actors SELECT new.id, value FROM json_each(new.data, '$.actors'); END;
+        CREATE TRIGGER events_delete AFTER DELETE ON events BEGIN
+            DELETE FROM event_documents WHERE event_id = old.id;
+            DELETE FROM event_actors WHERE event_id = old.id; END;
+        CREATE TRIGGER stories_insert AFTER INSERT ON stories BEGIN
+            INSERT INTO story_events SELECT new.id, value FROM json_each(new.data, '$.event_ids'); END;
+        CREATE TRIGGER stories_delete AFTER DELETE ON stories BEGIN
+            DELETE FROM story_events WHERE story_id = old.id; END;
+        CREATE TRIGGER quotes_insert AFTER INSERT ON quotes BEGIN
+            INSERT INTO quote_documents
+                SELECT DISTINCT new.id, json_extract(value, '$[0]') FROM json_each(new.data, '$.occurrences');
+            INSERT INTO quote_fts (rowid, speaker, text)
+                VALUES (new.rowid, coalesce(new.speaker, ''), json_extract(new.data, '$.text')); END;
+        CREATE TRIGGER quotes_delete AFTER DELETE ON quotes BEGIN
+            DELETE FROM quote_documents WHERE quote_id = old.id;
+            DELETE FROM quote_fts WHERE rowid = old.rowid; END;
+        CREATE TRIGGER entities_insert AFTER INSERT ON entities BEGIN
+            INSERT INTO entity_fts (rowid, name, aliases)
+            VALUES (new.rowid, new.name, (SELECT group_concat(value, ' | ') FROM json_each(new.data, '$.aliases'))); END;
+        CREATE TRIGGER entities_delete AFTER DELETE ON entities BEGIN
+            DELETE FROM entity_fts WHERE rowid = old.rowid; END;
+        INSERT INTO document_fts (rowid, title, text)
+            SELECT rowid, coalesce(title, ''), json_extract(data, '$.clean_text') FROM documents;
+        INSERT INTO event_documents SELECT events.id, value FROM events, json_each(events.data, '$.document_ids');
+        INSERT INTO event_actors SELECT events.id, value FROM events, json_each(events.data, '$.actors');
+        INSERT INTO story_events SELECT stories.id, value FROM stories, json_each(stories.data, '$.event_ids');
+        INSERT INTO quote_documents
+            SELECT DISTINCT quotes.id, json_extract(value, '$[0]') FROM quotes, json_each(quotes.data, '$.occurrences');
+        INSERT INTO quote_fts (rowid, speaker, text)
+            SELECT rowid, coalesce(speaker, ''), json_extract(data, '$.text') FROM quotes;
+        INSERT INTO entity_fts (rowid, name, aliases)
+            SELECT rowid, name, (SELECT group_concat(value, ' | ') FROM json_each(entities.data, '$.aliases')) FROM entities;
+        """,
+    ),
 ]
 CORPUS_TABLES = ("entities", "reuse", "quotes", "events", "stories")
 
@@ -71,6 +137,19 @@ def from_data(cls, data):
         hints = typing.get_type_hints(cls)
         return cls(**{f.name: from_data(hints[f.name], data[f.name]) for f in dataclasses.fields(cls) if f.name in data})
     return data
+
+
+def sql_statements(script: str) -> Iterator[str]:
+    """A migration's statements; semicolons inside a trigger body stay with their trigger."""
+    pending = ""
+    for piece in script.split(";"):
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \n;"):
+                yield pending
+            pending = ""
+    if pending.strip(" \n;"):
+        yield pending
 
 
 def now() -> str:
@@ -120,7 +199,7 @@ class Store:
             if name in applied:
                 continue
             with self.atomic() as db:
-                for statement in filter(str.strip, sql.split(";")):
+                for statement in sql_statements(sql):
                     db.execute(statement)
                 db.execute("INSERT INTO migrations VALUES (?, ?)", (name, now()))
 
@@ -183,3 +262,88 @@ class Store:
             events=self.load_rows("events", Event),
             stories=self.load_rows("stories", Story),
         )
+
+    # reads by id and by relation, for browsing a large store one page at a time
+    def by_ids(self, table: str, cls, ids: list[str]) -> list:
+        """Records of ``table`` in the order of ``ids`` (missing ones left out)."""
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        found = {i: d for i, d in self.db.execute(f"SELECT id, data FROM {table} WHERE id IN ({marks})", ids)}
+        return [from_data(cls, json.loads(found[i])) for i in dict.fromkeys(ids) if i in found]
+
+    def one(self, table: str, cls, record_id: str):
+        found = self.by_ids(table, cls, [record_id])
+        return found[0] if found else None
+
+    def count(self, table: str) -> int:
+        return self.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+    def events_by_date(self, offset: int, limit: int) -> list[Event]:
+        """Events in date order (undated last)."""
+        rows = self.db.execute(
+            "SELECT data FROM events ORDER BY date IS NULL, date, id LIMIT ? OFFSET ?", (limit, offset)
+        )
+        return [from_data(Event, json.loads(data)) for (data,) in rows]
+
+    def document_headers(self, ids: list[str]) -> dict[str, dict]:
+        """Title, outlet, path and publication date without reading the document bodies."""
+        marks = ",".join("?" * len(ids))
+        rows = self.db.execute(f"SELECT id, path, title, outlet, published FROM documents WHERE id IN ({marks})", ids)
+        return {r[0]: {"id": r[0], "path": r[1], "title": r[2], "outlet": r[3], "published": r[4]} for r in rows}
+
+    def reuse_of(self, document_id: str) -> list[ReuseLink]:
+        """Reuse links where the document is the original or the reuser."""
+        rows = self.db.execute(
+            "SELECT data FROM reuse WHERE target_document_id = ? UNION ALL "
+            "SELECT data FROM reuse WHERE source_document_id = ? AND target_document_id != ?",
+            (document_id, document_id, document_id),
+        )
+        return [from_data(ReuseLink, json.loads(data)) for (data,) in rows]
+
+    def reuse_into(self, document_ids: list[str]) -> list[ReuseLink]:
+        marks = ",".join("?" * len(document_ids))
+        rows = self.db.execute(f"SELECT data FROM reuse WHERE target_document_id IN ({marks})", document_ids)
+        return [from_data(ReuseLink, json.loads(data)) for (data,) in rows]
+
+    def related_ids(self, relation: str, key: str, value: str, limit: int = -1, offset: int = 0) -> list[str]:
+        """One column of a relation table (event_documents, event_actors, story_events, quote_documents)."""
+        other = {"event_documents": ("event_id", "document_id"), "event_actors": ("event_id", "entity_id"),
+                 "story_events": ("story_id", "event_id"), "quote_documents": ("quote_id", "document_id")}[relation]
+        want = other[1] if key == other[0] else other[0]
+        rows = self.db.execute(
+            f"SELECT DISTINCT {want} FROM {relation} WHERE {key} = ? ORDER BY {want} LIMIT ? OFFSET ?", (value, limit, offset)
+        )
+        return [row[0] for row in rows]
+
+    def quotes_by_speaker(self, entity_id: str, offset: int, limit: int) -> list[QuoteCluster]:
+        rows = self.db.execute(
+            "SELECT data FROM quotes WHERE speaker_entity_id = ? ORDER BY id LIMIT ? OFFSET ?", (entity_id, limit, offset)
+        )
+        return [from_data(QuoteCluster, json.loads(data)) for (data,) in rows]
+
+    def entities_named(self, names: list[str]) -> list[Entity]:
+        marks = ",".join("?" * len(names))
+        rows = self.db.execute(f"SELECT data FROM entities WHERE name IN ({marks}) ORDER BY name, id", names)
+        return [from_data(Entity, json.loads(data)) for (data,) in rows]
+
+    def search(self, kind: str, match: str, offset: int, limit: int, since: str | None = None,
+               until: str | None = None, outlet: str | None = None) -> list[tuple[str, str]]:
+        """(id, snippet) of documents, quotes or entities matching an FTS5 query, best first.
+
+        The snippet marks matches with U+E000/U+E001, for the caller to turn into markup
+        after escaping. Date and outlet filters apply to documents.
+        """
+        table, fts, column = {"document": ("documents", "document_fts", 1), "quote": ("quotes", "quote_fts", 1),
+                              "entity": ("entities", "entity_fts", 0)}[kind]
+        where, params = [f"{fts} MATCH ?"], [match]
+        for condition, value in (("t.published >= ?", since), ("t.published <= ?", until), ("t.outlet = ?", outlet)):
+            if value and kind == "document":
+                where.append(condition)
+                params.append(value)
+        rows = self.db.execute(
+            f"SELECT t.id, snippet({fts}, {column}, char(57344), char(57345), '…', 24) FROM {fts} "
+            f"JOIN {table} t ON t.rowid = {fts}.rowid WHERE {' AND '.join(where)} ORDER BY rank LIMIT ? OFFSET ?",
+            (*params, limit, offset),
+        )
+        return [(row[0], row[1]) for row in rows]
