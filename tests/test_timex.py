@@ -93,6 +93,39 @@ def test_hostile_input_is_fast_and_bounded():
     parse_temporal_expressions(text)  # must not hang
 
 
+def test_dates_command_keeps_offsets_into_the_raw_text(tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from storyline.cli import app
+
+    text = "MOSCOW \u2014 Putin said on Wednesday\r\nthat he would visit China next spring."
+    path = tmp_path / "a.txt"
+    path.write_bytes(text.encode("utf-8"))
+    result = CliRunner().invoke(app, ["dates", str(path), "--published", "2026-02-04", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    assert [(r["text"], r["type"], r["value"]) for r in rows] == [
+        ("Wednesday", "DATE", "2026-02-04"),
+        ("next spring", "DATE", "2026-SP"),
+    ]
+    assert all(text[r["start"] : r["end"]] == r["text"] for r in rows)
+
+
+def test_dates_without_publication_day_says_the_reference_is_inferred():
+    from storyline.knowledge import load_knowledge
+    from storyline.timex import date_text
+
+    text = "Putin said on Friday (30 December) that he expected Xi to visit. Talks last month were long."
+    dated = date_text(text, None, load_knowledge())
+    assert dated.reference.source == "inferred" and dated.reference.value
+    by_text = {t.text: t for t in dated.expressions}
+    assert by_text["Friday (30 December)"].value.endswith("-12-30")
+    assert "inferred" in by_text["last month"].evidence
+    assert ("uncertain" in by_text["last month"].evidence) == (not dated.reference.certain)
+
+
 # --------------------------------------------------------------------------- TimeBank
 
 def timebank_value_accuracy() -> tuple[int, int, list[tuple[str, str, str | None]]]:

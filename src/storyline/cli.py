@@ -140,6 +140,45 @@ def dedup_command(
         out.print(text, markup=False)
 
 
+@app.command("dates")
+def dates_command(
+    file: Annotated[Path, typer.Argument(help="A text file, read exactly as given (no cleaning).")],
+    published: Annotated[
+        str | None, typer.Option("--published", help="Publication day YYYY-MM-DD; inferred from the text when absent.")
+    ] = None,
+    format: Annotated[DedupFormat, typer.Option("--format", help="text, or json: one object per line.")] = DedupFormat.text,
+) -> None:
+    """Temporal expressions with TimeML values, offsets into the file's text."""
+    import json
+    from datetime import date
+
+    from . import ingest, knowledge, timex
+
+    try:
+        day = date.fromisoformat(published) if published else None
+    except ValueError:
+        err.print(f"error: --published {published!r} is not a YYYY-MM-DD day", markup=False)
+        raise typer.Exit(2)
+    try:
+        text = ingest.decode_bytes(ingest.read_bytes(file), str(file))
+        dated = timex.date_text(text, day, knowledge.load_knowledge(), str(file))
+    except (OSError, StorylineError) as exc:
+        err.print(f"error: {exc}", markup=False)
+        raise typer.Exit(1)
+    ref = dated.reference
+    typer.echo(
+        f"reference day: {ref.value or 'unknown'} ({ref.source}, {'certain' if ref.certain else 'uncertain'})"
+        + (f"; alternatives: {', '.join(ref.alternatives)}" if ref.alternatives else ""),
+        err=True,
+    )
+    for t in dated.expressions:
+        if format.value == "json":
+            row = {"text": t.text, "start": t.start, "end": t.end, "type": t.type, "value": t.value, "evidence": t.evidence}
+            out.print(json.dumps(row, ensure_ascii=False), markup=False)
+        else:
+            out.print(f"{t.start}-{t.end}\t{t.type}\t{t.value or '?'}\t{t.text}\t{t.evidence}", markup=False)
+
+
 def open_corpus(db: Path):
     if not db.exists():
         err.print(f"error: {db}: no such store; run `storyline run PATH --db {db}` first", markup=False)

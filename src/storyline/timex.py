@@ -22,7 +22,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from storyline.model import TemporalExpression
+from storyline.knowledge import Knowledge
+from storyline.model import DateInference, Document, TemporalExpression
 
 # Article text is hostile input: look at most this much of it (about 300 pages).
 MAX_TEXT_CHARS = 1_000_000
@@ -709,3 +710,35 @@ def resolve_span(text: str, start: int, end: int, reference: date | None) -> Tem
         return TemporalExpression(start, end, text[start:end], "DATE", None, "no temporal expression recognised")
     value, evidence = resolve_timex(best, reference)
     return TemporalExpression(start, end, text[start:end], best.type, value, evidence)
+
+
+# --------------------------------------------------------------------------- one text
+
+
+@dataclass(frozen=True)
+class DatedText:
+    """A text's temporal expressions and the reference day they were resolved against."""
+
+    reference: DateInference
+    expressions: list[TemporalExpression]
+
+
+def date_text(text: str, published: date | None, knowledge: Knowledge, path: str = "") -> DatedText:
+    """Temporal expressions of ``text`` as given (offsets into it), resolved against the
+    publication day: ``published`` when given, else the day inferred from the text, whose
+    certainty and evidence are kept and repeated in every relative value's evidence."""
+    if published is not None:
+        reference = DateInference(published.isoformat(), certain=True, source="given", evidence=["given publication day"])
+    else:
+        # imported here: dating builds on this module's parser
+        from storyline.dating import infer_publication_date
+
+        doc = Document(id="", path=path, raw_text=text, clean_text=text)
+        reference = infer_publication_date(doc, knowledge)
+    ref_day = date.fromisoformat(reference.value) if reference.value else None
+    note = "" if published is not None else f" (publication day {'inferred' if reference.certain else 'inferred, uncertain'})"
+    expressions = []
+    for t in find_temporal_expressions(text, ref_day):
+        relative = "reference" in t.evidence
+        expressions.append(TemporalExpression(t.start, t.end, t.text, t.type, t.value, t.evidence + (note if relative else "")))
+    return DatedText(reference, expressions)
