@@ -62,20 +62,11 @@ def read_documents(paths: list[Path]) -> tuple[list[Document], list[InputError]]
 
 def iter_records(paths: list[Path], errors: list[InputError]) -> Iterator[tuple[Document, Path, Path]]:
     for path, root in ingest.iter_files(paths):
-        reader = ingest.READERS.get(path.suffix.lower())
-        if reader is None:
-            errors.append(InputError(str(path), f"unsupported file type {path.suffix or '(none)'!r}"))
-            continue
-        try:
-            for item in reader(path, str(path)):
-                if isinstance(item, InputError):
-                    errors.append(item)
-                else:
-                    yield item, path, root
-        except InputError as exc:
-            errors.append(exc)
-        except OSError as exc:
-            errors.append(InputError(str(path), f"cannot read: {exc.strerror or exc}"))
+        for item in ingest.read_path(path):  # every supported format; errors name the file or record
+            if isinstance(item, InputError):
+                errors.append(item)
+            else:
+                yield item, path, root
 
 
 def clusters_of(links: list[ReuseLink]) -> list[list[str]]:
