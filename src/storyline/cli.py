@@ -44,7 +44,10 @@ def fail(exc: StorylineError) -> None:
 
 @app.command()
 def run(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders (.txt, .html, .htm, .jsonl), read recursively.")],
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="Files or folders (.txt, .html, .htm, .jsonl, .warc[.gz], .rss/.atom/.xml feeds, .gz, .zip), read recursively."),
+    ],
     db: DbOption = Path(DEFAULT_DB),
     metadata: Annotated[
         Path | None, typer.Option("--metadata", help="Sidecar CSV/JSON: file -> url, outlet, published, title, author.")
@@ -52,8 +55,16 @@ def run(
     knowledge: Annotated[
         list[Path] | None, typer.Option("--knowledge", help="Extra knowledge folder(s), same CSV format as the built-in one.")
     ] = None,
+    text_field: Annotated[
+        list[str] | None, typer.Option("--text-field", help="JSONL field(s) holding the article text, first present wins.")
+    ] = None,
+    id_field: Annotated[list[str] | None, typer.Option("--id-field", help="JSONL field(s) holding the record id.")] = None,
 ) -> None:
     """Ingest and process articles into the store. Incremental: known documents are skipped."""
+    from .ingest import JsonlFields
+
+    defaults = JsonlFields()
+    fields = JsonlFields(text=tuple(text_field or defaults.text), id=tuple(id_field or defaults.id))
     missing = [p for p in paths if not p.exists()]
     if missing:
         err.print(f"error: no such file or folder: {', '.join(map(str, missing))}", markup=False)
@@ -73,7 +84,7 @@ def run(
             def on_stage(name: str) -> None:
                 progress.update(corpus_task, visible=True, description=f"corpus: {name}", advance=1)
 
-            report = pipeline.run(paths, store, ctx, metadata, on_batch, on_stage)
+            report = pipeline.run(paths, store, ctx, metadata, on_batch, on_stage, fields)
     except StorylineError as exc:
         fail(exc)
     for problem in report.errors:
@@ -177,6 +188,27 @@ def dates_command(
             out.print(json.dumps(row, ensure_ascii=False), markup=False)
         else:
             out.print(f"{t.start}-{t.end}\t{t.type}\t{t.value or '?'}\t{t.text}\t{t.evidence}", markup=False)
+
+
+class ExtractFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+@app.command("extract")
+def extract_command(
+    page: Annotated[str, typer.Argument(help="One page, HTML or text (sniffed); - reads standard input.")],
+    format: Annotated[ExtractFormat, typer.Option("--format", help="text: metadata lines then the text; json: one object.")] = ExtractFormat.text,
+) -> None:
+    """Clean one page: body text plus title, author, outlet, dateline, date and language."""
+    from . import extract_page
+
+    try:
+        doc = extract_page.extract(page, sys.stdin.buffer)
+    except StorylineError as exc:
+        fail(exc)
+    render = extract_page.render_json if format is ExtractFormat.json else extract_page.render_text
+    out.print(render(doc), markup=False, emoji=False)
 
 
 def open_corpus(db: Path):

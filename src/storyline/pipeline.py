@@ -17,7 +17,7 @@ from pathlib import Path
 
 from . import briefing, clean, dating, entities, events, provenance, quotes, timex
 from .errors import StageError, StorylineError
-from .ingest import ingest
+from .ingest import JsonlFields, ingest
 from .knowledge import Knowledge, load_knowledge
 from .model import Corpus, Document
 from .nlp import load_nlp
@@ -199,9 +199,10 @@ def run(
     sidecar: Path | None = None,
     on_batch: Callable[[int, int], None] | None = None,
     on_stage: Callable[[str], None] | None = None,
+    jsonl_fields: JsonlFields | None = None,
 ) -> RunReport:
     """Ingest ``paths`` into ``store`` and bring every derived result up to date; incremental."""
-    ingested = ingest(paths, sidecar)
+    ingested = ingest(paths, sidecar, jsonl_fields)
     stored = store.document_ids()
     new = [d for d in ingested.documents if d.id not in stored]
     report = RunReport(read=len(ingested.documents), already_stored=len(ingested.documents) - len(new))
