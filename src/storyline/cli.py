@@ -211,6 +211,22 @@ def extract_command(
     out.print(render(doc), markup=False, emoji=False)
 
 
+@app.command()
+def serve(
+    db: DbOption = Path(DEFAULT_DB),
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+) -> None:
+    """Browse the store: timeline, events, documents, people, search, and a JSON API under /api/."""
+    if not db.exists():
+        err.print(f"error: {db}: no such store; run `storyline run PATH --db {db}` first", markup=False)
+        raise typer.Exit(2)
+    from .web.app import serve as serve_web
+
+    err.print(f"serving {db} on http://{host}:{port}/ (JSON API under /api/)", markup=False)
+    serve_web(db, host, port)
+
+
 def open_corpus(db: Path):
     if not db.exists():
         err.print(f"error: {db}: no such store; run `storyline run PATH --db {db}` first", markup=False)

@@ -1,0 +1,130 @@
+"""The web UI and JSON API over one store: thin routes over `views`, escaped templates.
+
+Article text is hostile. Templates autoescape everything; the only markup built from
+article text is made of escaped pieces (highlights, search snippets); and the CSP header
+forbids every script, inline style, frame and foreign resource, so even a slip in
+escaping could not run code.
+"""
+
+
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from ..store import Store
+from . import views
+
+HERE = Path(__file__).parent
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+        "base-uri 'none'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+}
+ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
+Offset = Annotated[int, Query(ge=0)]
+Limit = Annotated[int, Query(ge=1, le=views.MAX_PAGE_SIZE)]
+
+
+def templates() -> Environment:
+    env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True, undefined=StrictUndefined)
+    env.filters["plural"] = lambda n, noun: f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+    return env
+
+
+def create_app(db: str | Path) -> FastAPI:
+    """The app serving the store at ``db`` (opened per request: SQLite connections are per thread)."""
+    app = FastAPI(title="storyline", docs_url=None, redoc_url=None, openapi_url="/api/openapi.json")
+    env = templates()
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+
+    def store():
+        with Store(db) as opened:
+            yield opened
+
+    Db = Annotated[Store, Depends(store)]
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):
+        response = await call_next(request)
+        response.headers.update(SECURITY_HEADERS)
+        return response
+
+    def page(name: str, status: int = 200, **context) -> HTMLResponse:
+        return HTMLResponse(env.get_template(name).render(**context), status_code=status)
+
+    def found(value, what: str):
+        if value is None:
+            raise HTTPException(404, f"no such {what}")
+        return value
+
+    @app.exception_handler(HTTPException)
+    async def not_found(request: Request, exc: HTTPException):
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
+        return page("error.html", exc.status_code, message=str(exc.detail), q="")
+
+    # pages
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def timeline_page(store: Db, offset: Offset = 0, story: str | None = None):
+        return page("timeline.html", data=views.timeline(store, offset, views.PAGE_SIZE, story), q="")
+
+    @app.get("/events/{event_id}", response_class=HTMLResponse, include_in_schema=False)
+    def event_html(store: Db, event_id: str):
+        return page("event.html", data=found(views.event_page(store, event_id), "event"), q="")
+
+    @app.get("/documents/{document_id}", response_class=HTMLResponse, include_in_schema=False)
+    def document_html(store: Db, document_id: str):
+        return page("document.html", data=found(views.document_page(store, document_id), "document"), q="")
+
+    @app.get("/entities/{entity_id}", response_class=HTMLResponse, include_in_schema=False)
+    def entity_html(store: Db, entity_id: str, offset: Offset = 0):
+        return page("entity.html", data=found(views.entity_page(store, entity_id, offset), "entity"), q="")
+
+    @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
+    def search_html(store: Db, q: str = "", offset: Offset = 0, since: Annotated[str | None, Query(pattern=ISO_DATE)] = None,
+                    until: Annotated[str | None, Query(pattern=ISO_DATE)] = None, outlet: str | None = None):
+        return page("search.html", data=views.search(store, q, offset, views.SEARCH_RESULTS, since, until, outlet or None), q=q)
+
+    # JSON API: the same data, records in the export's shapes
+    @app.get("/api/events")
+    def api_events(store: Db, offset: Offset = 0, limit: Limit = views.PAGE_SIZE, story: str | None = None):
+        return views.timeline(store, offset, limit, story)
+
+    @app.get("/api/events/{event_id}")
+    def api_event(store: Db, event_id: str):
+        return found(views.event_page(store, event_id), "event")
+
+    @app.get("/api/documents/{document_id}")
+    def api_document(store: Db, document_id: str):
+        data = found(views.document_page(store, document_id), "document")
+        return {k: v for k, v in data.items() if k != "segments"}
+
+    @app.get("/api/quotes")
+    def api_quotes(store: Db, speaker: str, offset: Offset = 0, limit: Limit = views.PAGE_SIZE):
+        return views.quotes_page(store, speaker, offset, limit)
+
+    @app.get("/api/entities/{entity_id}")
+    def api_entity(store: Db, entity_id: str, offset: Offset = 0, limit: Limit = views.PAGE_SIZE):
+        return found(views.entity_page(store, entity_id, offset, limit), "entity")
+
+    @app.get("/api/search")
+    def api_search(store: Db, q: str, offset: Offset = 0, limit: Limit = views.SEARCH_RESULTS,
+                   since: Annotated[str | None, Query(pattern=ISO_DATE)] = None,
+                   until: Annotated[str | None, Query(pattern=ISO_DATE)] = None, outlet: str | None = None):
+        return views.search(store, q, offset, limit, since, until, outlet or None)
+
+    return app
+
+
+def serve(db: Path, host: str, port: int) -> None:
+    import uvicorn
+
+    uvicorn.run(create_app(db), host=host, port=port, log_level="warning")
