@@ -275,6 +275,8 @@ def warc_record_document(record, label: str, limit: int) -> Document:
     if media not in WARC_HTML_TYPES | WARC_TEXT_TYPES:
         raise InputError(label, f"not HTML ({media or 'no content type'}); skipped")
     data = read_capped(record.content_stream(), limit, label)
+    if getattr(record.raw_stream, "limit", 0) > 0:  # warcio returns a cut-off record's bytes without complaint
+        raise InputError(label, "truncated: the file ends inside this record")
     given = {"url": record.rec_headers.get_header("WARC-Target-URI"), "published": record.rec_headers.get_header("WARC-Date")}
     raw_format = "html" if media in WARC_HTML_TYPES else "text"
     return make_document(label, decode_bytes(data, label, charset), raw_format, {k: v for k, v in given.items() if v})
@@ -290,6 +292,9 @@ def read_warc_file(source: Source, options: ReadOptions) -> Iterator[Document | 
     try:
         with source.open() as stream:
             for record in ArchiveIterator(stream):
+                if record.format != "warc":  # warcio also reads old ARC files, and mistakes junk for them
+                    yield InputError(source.label, "not a WARC file (no WARC/1.x record header)")
+                    return
                 if record.rec_type not in ("response", "resource"):
                     continue
                 count += 1
@@ -354,7 +359,7 @@ def feed_entry_document(entry, label: str, source: Source, options: ReadOptions)
         reader = reader_for(linked.name)
         if reader not in (read_text_file, read_html_file):
             raise InputError(label, f"linked file {linked.name} is not a page (.html, .htm, .txt)")
-        local = Source(str(linked), linked.name, linked.open, linked.parent)
+        local = Source(str(linked), linked.name, lambda: linked.open("rb"), linked.parent)
         return with_given(next(reader(local, options)), entry_given(entry), label)
     content = entry_content(entry)
     if content is None:
