@@ -199,7 +199,8 @@ class Segment:
 
 def segments(text: str, spans: list[tuple[int, int, str]]) -> list[Segment]:
     """Cut text at every span boundary; each piece carries the classes of the spans over it."""
-    spans = [(max(0, s), min(len(text), e), c) for s, e, c in spans if e > s]
+    clamped = [(max(0, s), min(len(text), e), c) for s, e, c in spans]
+    spans = [(s, e, c) for s, e, c in clamped if e > s]
     cuts = sorted({0, len(text), *(s for s, _, _ in spans), *(e for _, e, _ in spans)})
     starts: dict[int, list[str]] = {}
     ends: dict[int, list[str]] = {}
