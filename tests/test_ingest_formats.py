@@ -198,3 +198,19 @@ def test_one_folder_of_every_format_loads_the_good_and_names_the_bad(tmp_path):
     result = ingest([tmp_path])
     assert len(result.documents) == 3
     assert {e.where for e in result.errors} == {f"{tmp_path}/r.zip!bad.txt", f"{tmp_path}/broken.jsonl.gz"}
+
+
+def test_run_command_takes_jsonl_field_names(tmp_path):
+    from typer.testing import CliRunner
+
+    from storyline.cli import app
+    from storyline.store import Store
+
+    dump = tmp_path / "dump.jsonl"
+    dump.write_text(json.dumps({"uid": "x9", "story": REUTERS, "text": "a teaser, not the story"}) + "\n")
+    db = tmp_path / "s.db"
+    result = CliRunner().invoke(app, ["run", str(dump), "--db", str(db), "--text-field", "story", "--id-field", "uid"])
+    assert result.exit_code == 0, result.output
+    with Store(db) as store:
+        (doc,) = store.documents()
+    assert doc.path == f"{dump}#x9" and doc.raw_text == REUTERS
