@@ -1,0 +1,367 @@
+"""Synthetic syndication from real article text, shared by the provenance benchmarks.
+
+Real article bodies (AEB and WCXB ground truth, PolNeAR texts) are copied the way
+aggregators and rewriters copy: boilerplate added, paragraphs dropped or reordered,
+headline and lead rewritten, lines re-wrapped, typos, a few paragraphs pasted into another
+story, and whole sentence-level rewrites. Every generated sentence remembers which source
+sentence it came from, so pair labels and aligned spans are known exactly.
+
+Everything is driven by a seeded ``random.Random``: the same seed gives the same set.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import random
+import re
+import textwrap
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+AEB_TRUTH = DATA / "extraction" / "aeb" / "ground-truth.json"
+WCXB_TRUTH = DATA / "extraction" / "wcxb-dev-articles" / "ground-truth"
+POLNEAR_TEXT = DATA / "quotes" / "polnear"
+ECBPLUS = DATA / "clustering" / "ecbplus" / "ecbplus_docs.jsonl"
+
+# Articles used as originals: long enough to be news stories, short enough to stay typical.
+MIN_ARTICLE_WORDS = 250
+MAX_ARTICLE_WORDS = 2500
+MIN_PARAGRAPHS = 5
+# News is prose: most paragraphs end a sentence (event listings, menus and tables do not).
+MIN_PROSE_SHARE = 0.7
+PROSE_ENDINGS = tuple('.!?"”’)')
+# Two pool articles sharing this many word 10-grams are (partly) the same text already
+# (wire copy printed by two PolNeAR outlets, a site's standard blurb): keep only the first,
+# so unrelated-by-construction pairs really are unrelated.
+POOL_SHARED_GRAMS = 2
+POOL_GRAM_WORDS = 10
+
+# An excerpt is a few paragraphs of prose: at least this many words.
+MIN_EXCERPT_WORDS = 60
+
+SENTENCE_RE = re.compile(r"[^.!?]+(?:[.!?]+['\"’”)]*|$)")
+WORD_RE = re.compile(r"\w+")
+
+BOILERPLATE_HEAD = (
+    "Share this article",
+    "Advertisement",
+    "Facebook Twitter LinkedIn Email",
+    "Listen to this article",
+    "Sign up for our newsletter",
+)
+BOILERPLATE_TAIL = (
+    "Source link",
+    "Copyright {year} {site}. All rights reserved.",
+    "Read more at {site}",
+    "This article was auto-generated from a syndicated feed.",
+    "Follow us on Twitter and Facebook for the latest updates.",
+    "Related: More stories from {site}",
+)
+SITES = ("Daily Digest", "NewsNow Hub", "World Report Online", "The Morning Wire", "Metro Bulletin")
+
+# Word substitutions a rewriter makes (both directions are used).
+SYNONYMS = {
+    "said": ["stated", "noted"], "says": ["states", "notes"], "told": ["informed"],
+    "announced": ["declared", "unveiled"], "increase": ["rise", "growth"], "decrease": ["drop", "decline"],
+    "government": ["administration", "authorities"], "people": ["individuals", "residents"],
+    "because": ["since", "as"], "however": ["but", "yet"], "about": ["around", "roughly"],
+    "help": ["assist", "aid"], "large": ["big", "major"], "big": ["large", "major"], "show": ["indicate", "reveal"],
+    "shows": ["indicates", "reveals"], "buy": ["purchase", "acquire"], "start": ["begin", "launch"],
+    "started": ["began", "launched"], "end": ["finish", "conclude"], "ended": ["finished", "concluded"],
+    "also": ["additionally", "likewise"], "many": ["numerous", "several"], "important": ["key", "significant"],
+    "new": ["fresh", "latest"], "make": ["create", "produce"], "made": ["created", "produced"],
+    "use": ["employ", "utilise"], "used": ["employed", "utilised"], "get": ["obtain", "receive"],
+    "got": ["obtained", "received"], "think": ["believe", "reckon"], "thinks": ["believes"],
+    "want": ["wish", "seek"], "wants": ["wishes", "seeks"], "country": ["nation"], "countries": ["nations"],
+    "city": ["town"], "company": ["firm", "business"], "companies": ["firms", "businesses"],
+    "week": ["seven days"], "year": ["twelve months"], "before": ["prior to"], "after": ["following"],
+    "during": ["throughout"], "while": ["whereas"], "small": ["little", "minor"], "good": ["positive", "favourable"],
+    "bad": ["negative", "poor"], "problem": ["issue", "difficulty"], "problems": ["issues", "difficulties"],
+    "plan": ["scheme", "proposal"], "plans": ["schemes", "proposals"], "support": ["backing", "endorsement"],
+    "meeting": ["gathering", "session"], "officials": ["authorities", "representatives"],
+    "including": ["such as"], "percent": ["per cent"], "according": ["as reported"],
+    "asked": ["questioned"], "called": ["described"], "need": ["require"], "needs": ["requires"],
+    "found": ["discovered"], "expected": ["anticipated", "predicted"], "million": ["mn"], "nearly": ["almost"],
+    "recent": ["latest"], "recently": ["lately"], "major": ["significant", "leading"], "leader": ["head", "chief"],
+    "leaders": ["heads", "chiefs"], "began": ["started"], "trying": ["attempting"], "tried": ["attempted"],
+}
+# Words a rewriter drops freely.
+# Rewrites: share of ordinary words dropped, and chance of a filler word after each word.
+REWRITE_DROP = 0.15
+REWRITE_INSERT = 0.08
+FILLERS = ("reportedly", "now", "further", "indeed", "clearly", "currently", "in fact")
+CONNECTIVES = ("Meanwhile,", "Notably,", "In addition,", "At the same time,", "Separately,", "Moreover,")
+DROPPABLE = frozenset("very also just still really even that the a quite already currently now".split())
+
+
+@dataclass
+class Article:
+    """A real article: its id and its paragraphs, each a list of sentences."""
+
+    id: str
+    paragraphs: list[list[str]]
+    title: str = ""
+
+    def sentences(self) -> list[str]:
+        return [s for p in self.paragraphs for s in p]
+
+
+@dataclass
+class Piece:
+    """A generated sentence and the source sentence index it derives from (None: its own text)."""
+
+    text: str
+    origin: int | None = None
+
+
+@dataclass
+class Generated:
+    """A generated document: raw text, where its sentences sit, and where they come from."""
+
+    id: str
+    raw: str
+    kind: str  # original | copy | excerpt | rewrite | negative
+    family: str | None  # id of the original it derives from (or is)
+    source_spans: list[tuple[int, int, int]] = field(default_factory=list)  # (raw_start, raw_end, source sentence)
+    transforms: tuple[str, ...] = ()
+    group: str | None = None  # ECB+ event label, for hard negatives
+
+    def derived(self) -> set[int]:
+        return {o for _, _, o in self.source_spans}
+
+
+# --- reading real articles -------------------------------------------------------------------
+
+
+def split_paragraph(paragraph: str) -> list[str]:
+    return [s.strip() for s in SENTENCE_RE.findall(" ".join(paragraph.split())) if len(s.split()) >= 1 and s.strip()]
+
+
+def make_article(article_id: str, body: str, title: str = "") -> Article | None:
+    paragraphs = [split_paragraph(p) for p in body.split("\n") if len(p.split()) >= 3]
+    paragraphs = [p for p in paragraphs if p]
+    words = sum(len(s.split()) for p in paragraphs for s in p)
+    prose = sum(1 for p in paragraphs if p[-1][-1:] in PROSE_ENDINGS) / max(1, len(paragraphs))
+    if prose < MIN_PROSE_SHARE or len(paragraphs) < MIN_PARAGRAPHS or not MIN_ARTICLE_WORDS <= words <= MAX_ARTICLE_WORDS:
+        return None
+    return Article(article_id, paragraphs, title)
+
+
+def read_bodies() -> Iterator[tuple[str, str, str]]:
+    """(id, body, title) of every real article body available, in a fixed order."""
+    if AEB_TRUTH.exists():
+        for key, value in sorted(json.loads(AEB_TRUTH.read_text(encoding="utf-8")).items()):
+            yield f"aeb-{key}", value.get("articleBody") or "", ""
+    for path in sorted(WCXB_TRUTH.glob("*.json")):
+        truth = json.loads(path.read_text(encoding="utf-8"))["ground_truth"]
+        yield f"wcxb-{path.stem}", truth.get("main_content") or "", truth.get("title") or ""
+    for path in sorted(POLNEAR_TEXT.glob("*/text/*.txt")):
+        lines = path.read_text(encoding="utf-8").split("\n")
+        yield f"polnear-{path.stem}", "\n".join(lines[1:]), lines[0]
+
+
+def grams(text: str, n: int = POOL_GRAM_WORDS) -> set[int]:
+    words = WORD_RE.findall(text.lower())
+    return {hash(tuple(words[i : i + n])) for i in range(len(words) - n + 1)}
+
+
+def load_pool() -> list[Article]:
+    """Real articles that share no passage with each other."""
+    pool: list[Article] = []
+    seen: dict[int, int] = {}
+    for article_id, body, title in read_bodies():
+        article = make_article(article_id, body, title)
+        if article is None:
+            continue
+        g = grams(body)
+        if sum(1 for h in g if h in seen) >= POOL_SHARED_GRAMS:
+            continue
+        for h in g:
+            seen[h] = len(pool)
+        pool.append(article)
+    return pool
+
+
+def load_ecbplus(topics: int, rng: random.Random) -> list[Generated]:
+    """ECB+ reports of ``topics`` topics (two events of one kind each): hard negatives."""
+    records = [json.loads(line) for line in ECBPLUS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    chosen = sorted(rng.sample(sorted({r["topic"] for r in records}), topics))
+    docs = []
+    for r in records:
+        if r["topic"] in chosen:
+            text = detokenise(r["text"])
+            docs.append(Generated(f"ecb-{r['doc_id']}", text, "negative", None, group=str(r["subtopic"])))
+    return docs
+
+
+def detokenise(text: str) -> str:
+    """ECB+ text is tokenised ("word , word"); glue punctuation back as a page would print it."""
+    text = re.sub(r" ([.,;:!?%)\]])", r"\1", text)
+    text = re.sub(r"([(\[$]) ", r"\1", text)
+    text = text.replace("`` ", '"').replace(" ''", '"').replace(" 's", "'s").replace(" n't", "n't")
+    return text
+
+
+# --- transformations -------------------------------------------------------------------------
+
+
+def keep_case(original: str, replacement: str) -> str:
+    return replacement[:1].upper() + replacement[1:] if original[:1].isupper() else replacement
+
+
+def strip_punct(word: str) -> str:
+    return word.strip(".,;:!?\"'“”‘’()")
+
+
+def paraphrase_sentence(sentence: str, rng: random.Random) -> str:
+    """A sentence-level rewrite: synonyms, words dropped and added, a clause moved, a connective.
+
+    Quoted speech stays verbatim (rewriters keep quotes), the narrative around it changes.
+    Tuned so a rewritten article's 5-shingle Jaccard with its source is mostly below 0.1.
+    """
+    if any(q in sentence for q in '"“”'):
+        return sentence
+    out = []
+    for i, word in enumerate(sentence.split()):
+        core = strip_punct(word)
+        low, ends = core.lower(), word[-1:] in ".,;:!?"
+        if i > 0 and not ends and (low in DROPPABLE and rng.random() < 0.6 or not core[:1].isupper() and rng.random() < REWRITE_DROP):
+            continue
+        if low in SYNONYMS and rng.random() < 0.9:
+            word = word.replace(core, keep_case(core, rng.choice(SYNONYMS[low])), 1)
+        out.append(word)
+        if i > 0 and not ends and rng.random() < REWRITE_INSERT:
+            out.append(rng.choice(FILLERS))
+    text = " ".join(out)
+    head, sep, tail = text.partition(", ")
+    if sep and len(head.split()) >= 3 and len(tail.split()) >= 3 and rng.random() < 0.7:
+        end = tail[-1] if tail[-1] in ".!?" else "."
+        tail = tail.rstrip(".!?")
+        first = head.split()[0]
+        if not (first.isupper() or first == "I" or first[1:2].isupper()):
+            head = head[0].lower() + head[1:]
+        text = f"{tail[0].upper()}{tail[1:]}, {head}{end}"
+    if rng.random() < 0.3 and text:
+        first = text.split()[0]
+        lowered = text if first.isupper() or first[1:2].isupper() else text[0].lower() + text[1:]
+        text = f"{rng.choice(CONNECTIVES)} {lowered}"
+    return text
+
+
+def typo(word: str, rng: random.Random) -> str:
+    if len(word) < 4 or not word.isalpha():
+        return word
+    i = rng.randrange(1, len(word) - 1)
+    op = rng.randrange(3)
+    if op == 0:
+        return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+    if op == 1:
+        return word[:i] + word[i + 1 :]
+    return word[:i] + word[i] + word[i:]
+
+
+def with_typos(text: str, rate: float, rng: random.Random) -> str:
+    return " ".join(typo(w, rng) if rng.random() < rate else w for w in text.split(" "))
+
+
+def numbered(article: Article) -> list[list[Piece]]:
+    out, n = [], 0
+    for para in article.paragraphs:
+        out.append([Piece(s, n + k) for k, s in enumerate(para)])
+        n += len(para)
+    return out
+
+
+def headline(article: Article, rng: random.Random) -> str:
+    """A new headline made of the lead's words, the way a copier retitles a story."""
+    words = [w.strip(".,;:\"“”") for w in article.paragraphs[0][0].split()][: rng.randrange(6, 11)]
+    return " ".join(w[:1].upper() + w[1:] for w in words if w)
+
+
+def render(doc_id: str, head: list[str], paragraphs: list[list[Piece]], tail: list[str], wrap: int | None,
+           kind: str, family: str, transforms: tuple[str, ...]) -> Generated:
+    """Raw text with blank lines between paragraphs; records where derived sentences sit."""
+    raw, spans = "", []
+    for line in head:
+        raw += line + "\n\n"
+    for para in paragraphs:
+        if not para:
+            continue
+        pieces = []
+        for piece in para:
+            start = len(raw) + sum(len(p) + 1 for p in pieces)
+            pieces.append(piece.text)
+            if piece.origin is not None:
+                spans.append((start, start + len(piece.text), piece.origin))
+        text = " ".join(pieces)
+        if wrap:
+            wrapped = textwrap.fill(text, wrap, break_long_words=False, break_on_hyphens=False)
+            assert len(wrapped) == len(text)  # wrapping swaps spaces for newlines only: offsets hold
+            text = wrapped
+        raw += text + "\n\n"
+    for line in tail:
+        raw += line + "\n\n"
+    return Generated(doc_id, raw.rstrip("\n") + "\n", kind, family, spans, transforms)
+
+
+COPY_TRANSFORMS = ("boilerplate", "drop", "reorder", "relead", "rewrap", "typos")
+
+
+def copy_of(article: Article, doc_id: str, rng: random.Random, transforms: tuple[str, ...]) -> Generated:
+    """A syndicated copy with the given transformations."""
+    paras = numbered(article)
+    head: list[str] = []
+    tail: list[str] = []
+    site = rng.choice(SITES)
+    if "drop" in transforms:
+        k = max(1, int(len(paras) * rng.uniform(0.2, 0.4)))
+        dropped = set(rng.sample(range(1, len(paras)), min(k, len(paras) - 3)))
+        paras = [p for i, p in enumerate(paras) if i not in dropped]
+    if "reorder" in transforms:
+        body = paras[1:]
+        for _ in range(max(1, len(body) // 4)):
+            i, j = rng.randrange(len(body)), rng.randrange(len(body))
+            body[i], body[j] = body[j], body[i]
+        paras = paras[:1] + body
+    if "relead" in transforms:
+        head.append(headline(article, rng))
+        paras[0] = [Piece(paraphrase_sentence(p.text, rng), p.origin) for p in paras[0]]
+    if "typos" in transforms:
+        paras = [[Piece(with_typos(p.text, 0.03, rng), p.origin) for p in para] for para in paras]
+    if "boilerplate" in transforms:
+        head += rng.sample(BOILERPLATE_HEAD, 2)
+        tail += [t.format(year=rng.randrange(2015, 2025), site=site) for t in rng.sample(BOILERPLATE_TAIL, 2)]
+    wrap = rng.randrange(60, 78) if "rewrap" in transforms else None
+    return render(doc_id, head, paras, tail, wrap, "copy", article.id, transforms)
+
+
+def excerpt_of(article: Article, host: Article, doc_id: str, rng: random.Random) -> Generated:
+    """A few consecutive paragraphs of ``article`` pasted into ``host``, another story."""
+    paras = numbered(article)
+    k = rng.randrange(2, 4)
+    starts = [i for i in range(len(paras) - k + 1) if sum(len(p.text.split()) for q in paras[i : i + k] for p in q) >= MIN_EXCERPT_WORDS]
+    start = rng.choice(starts) if starts else 0
+    pasted = paras[start : start + k]
+    host_paras = [[Piece(s) for s in p] for p in host.paragraphs]
+    at = rng.randrange(1, len(host_paras))
+    body = host_paras[:at] + pasted + host_paras[at:]
+    head = [host.title] if host.title else []
+    return render(doc_id, head, body, [], None, "excerpt", article.id, ("excerpt",))
+
+
+def rewrite_of(article: Article, doc_id: str, rng: random.Random) -> Generated:
+    """A sentence-by-sentence rewrite: every sentence paraphrased, some dropped, a new headline."""
+    paras = []
+    for para in numbered(article):
+        kept = [Piece(paraphrase_sentence(p.text, rng), p.origin) for p in para if rng.random() >= 0.1]
+        if kept:
+            paras.append(kept)
+    return render(doc_id, [headline(article, rng)], paras, [], None, "rewrite", article.id, ("rewrite",))
+
+
+def original(article: Article) -> Generated:
+    head = [article.title] if article.title else []
+    return render(article.id, head, numbered(article), [], None, "original", article.id, ())
