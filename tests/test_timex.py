@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from storyline.timex import find_temporal_expressions, parse_temporal_expressions, read_timeml
+from storyline.timex import find_temporal_expressions, parse_temporal_expressions, read_timeml, resolve_span
 
 TIMEBANK = Path(__file__).resolve().parents[2] / "shared" / "data" / "time" / "timebank"
 REF = date(2026, 2, 4)  # a Wednesday
@@ -44,12 +44,27 @@ def values(text: str, reference: date | None = REF) -> dict[str, str | None]:
         ("The chancellor is expected to visit in February.", {"February": "2026-02"}),
         ("Putin will attend the summit in November.", {"November": "2026-11"}),
         ("He left two days ago.", {"two days ago": "2026-02-02"}),
-        ("Ties grew in the past year.", {"the past year": "P1Y"}),
+        ("Ties grew in the past year.", {"the past year": "2025"}),  # TimeBank: the year before
+        ("Ties grew in the past three years.", {"the past three years": "P3Y"}),
         ("It lasted eight minutes.", {"eight minutes": "PT8M"}),
         ("A two-day visit.", {"two-day": "P2D"}),
         ("They pressed China for years.", {"years": "PXY"}),
         ("They meet every year.", {"every year": "P1Y"}),
         ("The visit was recently announced and is now over.", {"recently": "PAST_REF", "now": "PRESENT_REF"}),
+        ("Unemployment would halve by the year two thousand.", {"the year two thousand": "2000"}),
+        ("It was founded in nineteen ninety-six.", {"nineteen ninety-six": "1996"}),
+        ("Ruins from the 11th century.", {"the 11th century": "10"}),
+        ("He met them in June last year.", {"June last year": "2025-06"}),
+        ("Profit fell in the fourth quarter.", {"the fourth quarter": "2025-Q4"}),
+        ("Third-quarter profit is expected to fall.", {"Third-quarter": "2026-Q3"}),
+        ("In the year-ago third quarter it earned $2.", {"the year-ago third quarter": "2025-Q3"}),
+        ("Sales rose in the 1988 second quarter.", {"the 1988 second quarter": "1988-Q2"}),
+        ("For the year, volume was flat.", {"the year": "2026"}),
+        ("For the year ended Sept. 30, it earned $4.", {"the year": "P1Y", "Sept. 30": "2025-09-30"}),
+        ("Officials talked over the weekend.", {"the weekend": "2026-W05-WE"}),
+        ("Jobs fell in the past two months.", {"the past two months": "P2M"}),
+        ("Stocks rose a week or so ago.", {"a week or so ago": "2026-W05"}),
+        ("It lost money due to the strike on Friday.", {"Friday": "2026-01-30"}),
     ],
 )
 def test_resolves_common_forms(text, expected):
@@ -60,6 +75,21 @@ def test_weekday_with_day_month_takes_the_printed_day():
     found = find_temporal_expressions("Putin said on Friday (30 December) he was expecting Xi.", date(2023, 1, 2))
     assert [(t.text, t.value) for t in found] == [("Friday (30 December)", "2022-12-30")]
     assert "weekday does not agree" not in found[0].evidence
+
+
+def test_year_ago_in_earnings_news_is_the_quarter_named_before():
+    text = "Net fell in the third quarter ended Sept. 30 to $5 million. That compared with $8 million a year ago."
+    got = values(text, date(1989, 11, 2))
+    assert got["the third quarter"] == "1989-Q3" and got["a year ago"] == "1988-Q3"
+    # without figures or a quarter around, "a year ago" is just the year before
+    assert values("He moved here a year ago.", date(1989, 11, 2)) == {"a year ago": "1988"}
+
+
+def test_marked_span_values_words_the_finder_skips():
+    text = "The plan has already failed."
+    start = text.index("already")
+    assert resolve_span(text, start, start + 7, REF).value == "PRESENT_REF"
+    assert values(text) == {}
 
 
 def test_offsets_point_into_text_and_evidence_explains():
@@ -129,29 +159,28 @@ def test_dates_without_publication_day_says_the_reference_is_inferred():
 # --------------------------------------------------------------------------- TimeBank
 
 def timebank_value_accuracy() -> tuple[int, int, list[tuple[str, str, str | None]]]:
+    """Gold DATE spans of all TimeBank files valued in context against the DCT (as bench/dates.py (a))."""
     correct = total = 0
     misses = []
     for path in sorted(TIMEBANK.glob("*.tml")):
         doc = read_timeml(path.read_text(encoding="utf-8"))
-        text = doc.text
-        found = find_temporal_expressions(text, doc.creation_day)
         for g in doc.timexes:
             if g.type != "DATE":
                 continue
-            start, end, value = g.start, g.end, g.value
             total += 1
-            over = [t for t in found if t.start < end and start < t.end]
-            got = over[0].value if over else None
-            if got == value:
+            got = resolve_span(doc.text, g.start, g.end, doc.creation_day).value
+            if got == g.value:
                 correct += 1
             else:
-                misses.append((text[start:end], value, got))
+                misses.append((doc.text[g.start : g.end], g.value, got))
     return correct, total, misses
 
 
-# Measured 2026-11-23 on all 183 documents: 806/1016 = 0.793 (misses: quarters named a
-# sentence away, future months without a cue, DCTs a week off the text); floor just under.
-TIMEBANK_DATE_VALUE_FLOOR = 0.78
+# Measured 2026-11-23 on all 183 documents: see the value printed by `python tests/test_timex.py`
+# and bench/dates.py (a); the floor sits just under it. Misses left: "a year ago" meaning a
+# day or a month, week values TimeBank writes either as 1989-W44 or 1989-WXX, future months
+# without a cue ("by February").
+TIMEBANK_DATE_VALUE_FLOOR = 0.84
 
 
 @pytest.mark.skipif(not TIMEBANK.is_dir(), reason="TimeBank not available")
