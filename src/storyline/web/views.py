@@ -129,6 +129,8 @@ def timeline(store: Store, offset: int = 0, limit: int = PAGE_SIZE, story_id: st
 # The drawn timeline: width in SVG units, dot radius range (by independent sources).
 AXIS_WIDTH, AXIS_MARGIN = 1000, 30
 MIN_RADIUS, MAX_RADIUS = 5, 16
+# Year labels on the line: at most this many (every year, or every 2nd, 5th ... as fits).
+MAX_YEAR_TICKS = 12
 
 
 def axis(events: list[dict]) -> dict:
@@ -146,8 +148,10 @@ def axis(events: list[dict]) -> dict:
          "r": round(MIN_RADIUS + (MAX_RADIUS - MIN_RADIUS) * e["independent_sources"] / most, 1)}
         for e in dated
     ]
-    years = range(date.fromordinal(first).year + 1, date.fromordinal(last).year + 1)
-    ticks = [{"x": place(date(y, 1, 1).toordinal()), "label": str(y)} for y in years][:40]
+    first_year, last_year = date.fromordinal(first).year + 1, date.fromordinal(last).year
+    step = max(1, -(-(last_year - first_year + 1) // MAX_YEAR_TICKS))
+    years = range(first_year + (-first_year) % step, last_year + 1, step)
+    ticks = [{"x": place(date(y, 1, 1).toordinal()), "label": str(y)} for y in years]
     return {"width": AXIS_WIDTH, "dots": dots, "ticks": ticks}
 
 
