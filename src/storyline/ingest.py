@@ -313,6 +313,8 @@ def read_warc_file(source: Source, options: ReadOptions) -> Iterator[Document | 
                 yield doc
     except (ArchiveLoadFailed, EOFError, ValueError, zlib.error) as exc:
         yield InputError(source.label, f"not a readable WARC file ({exc}); stopped reading there")
+    except Exception as exc:  # noqa: BLE001 - fuzzing showed warcio raising AttributeError etc. on mangled headers
+        yield InputError(source.label, f"malformed WARC record ({type(exc).__name__}: {exc}); stopped reading there")
 
 
 # --- RSS / Atom ------------------------------------------------------------------------------
@@ -386,8 +388,8 @@ def read_feed_file(source: Source, options: ReadOptions) -> Iterator[Document | 
 # --- archives --------------------------------------------------------------------------------
 
 
-def member_source(label: str, name: str, data: bytes) -> Source:
-    return Source(label, name, lambda: io.BytesIO(data))
+def member_source(label: str, name: str, data: bytes, folder: Path | None = None) -> Source:
+    return Source(label, name, lambda: io.BytesIO(data), folder)
 
 
 def read_gzip_file(source: Source, options: ReadOptions) -> Iterator[Document | InputError]:
@@ -401,7 +403,7 @@ def read_gzip_file(source: Source, options: ReadOptions) -> Iterator[Document | 
             data = read_capped(stream, options.limits.file_bytes, source.label)
     except (OSError, EOFError, zlib.error) as exc:  # gzip.BadGzipFile is an OSError
         raise InputError(source.label, f"corrupt gzip data ({exc})") from None
-    yield from guarded(reader, member_source(source.label, inner_name, data), options)
+    yield from guarded(reader, member_source(source.label, inner_name, data, source.folder), options)
 
 
 def zip_members(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
@@ -417,7 +419,7 @@ def read_zip_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, label: str,
     try:
         with archive.open(info) as stream:
             return read_capped(stream, limit, label)
-    except (zipfile.BadZipFile, RuntimeError, NotImplementedError, EOFError, zlib.error) as exc:
+    except (zipfile.BadZipFile, RuntimeError, NotImplementedError, EOFError, ValueError, zlib.error) as exc:
         raise InputError(label, f"unreadable zip member ({exc})") from None
 
 
@@ -447,7 +449,7 @@ def read_zip_file(source: Source, options: ReadOptions) -> Iterator[Document | I
                     yield InputError(source.label, f"over {limits.archive_bytes} bytes decompressed; stopped at {info.filename}")
                     return
                 yield from guarded(reader, member_source(label, info.filename, data), options)
-    except zipfile.BadZipFile as exc:
+    except (zipfile.BadZipFile, NotImplementedError, ValueError, EOFError) as exc:  # a mangled directory
         yield InputError(source.label, f"not a readable zip archive ({exc})")
 
 
