@@ -214,3 +214,24 @@ def test_run_command_takes_jsonl_field_names(tmp_path):
     with Store(db) as store:
         (doc,) = store.documents()
     assert doc.path == f"{dump}#x9" and doc.raw_text == REUTERS
+
+
+def test_mangled_archives_never_escape_as_exceptions(tmp_path):
+    """Seeded byte mutations of each container: every outcome is documents or named errors."""
+    import random
+
+    write_warc(tmp_path / "a.warc", [("https://a.example/1", "200 OK", "text/html", as_html(AP).encode())], False)
+    write_zip(tmp_path / "a.zip", {"a.txt": AP.encode(), "b.html": as_html(GUARDIAN).encode()})
+    (tmp_path / "a.txt.gz").write_bytes(gzip.compress(AP.encode()))
+    rng = random.Random(1)
+    for name in ("a.warc", "a.zip", "a.txt.gz"):
+        original = (tmp_path / name).read_bytes()
+        mutant = tmp_path / "mutants" / name
+        mutant.parent.mkdir(exist_ok=True)
+        for _ in range(150):
+            data = bytearray(original)
+            for _ in range(rng.randint(1, 8)):
+                data[rng.randrange(len(data))] = rng.randrange(256)
+            mutant.write_bytes(bytes(data[: rng.randrange(len(data) // 2, len(data) + 1)]))
+            result = ingest([mutant])
+            assert all(e.where.startswith(str(mutant)) for e in result.errors)
