@@ -74,3 +74,11 @@ def test_missing_file_and_many_documents_are_clear_errors(tmp_path):
     batch.write_text('{"text": "one article body"}\n{"text": "another article body"}\n')
     many = runner.invoke(app, ["extract", str(batch)])
     assert many.exit_code == 1 and "holds 2 documents" in many.output
+
+
+def test_a_file_without_a_known_suffix_is_sniffed(tmp_path):
+    page = tmp_path / "saved-page"
+    page.write_bytes(HOSTILE.encode())
+    record = json.loads(extract(page, "--format", "json"))
+    assert record["title"] == "Talks [bold]resume[/bold]" and "INJECTED" not in record["text"]
+    assert record["text"].startswith("The delegations met for a second day")
