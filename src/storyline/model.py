@@ -150,6 +150,18 @@ class Citation:
 
 
 @dataclass
+class EventCoding:
+    """Who did what to whom, in the spirit of PLOVER, with the sentence it was read from."""
+
+    event_type: str  # CONSULT | AGREE | SUPPORT | DEMAND | ACCUSE | THREATEN | ASSAULT | ...
+    mode: str | None = None  # e.g. CONSULT: phone | visit | multilateral
+    actors: list[str] = field(default_factory=list)  # canonical names (PLOVER source)
+    targets: list[str] = field(default_factory=list)  # canonical names (PLOVER target)
+    evidence: str = ""  # the sentence the coding was read from
+    document_id: str | None = None  # the document that sentence is in
+
+
+@dataclass
 class Event:
     """A real-world event: the documents that report it, when it happened, what was said."""
 
@@ -161,6 +173,8 @@ class Event:
     summary: list[Citation] = field(default_factory=list)
     quote_ids: list[str] = field(default_factory=list)
     actors: list[str] = field(default_factory=list)  # entity ids, most prominent first
+    coding: EventCoding | None = None  # what happened, who to whom (coding.py)
+    discrepancies: list[str] = field(default_factory=list)  # where the sources disagree (briefing.py)
 
 
 @dataclass
