@@ -65,6 +65,13 @@ def values(text: str, reference: date | None = REF) -> dict[str, str | None]:
         ("Jobs fell in the past two months.", {"the past two months": "P2M"}),
         ("Stocks rose a week or so ago.", {"a week or so ago": "2026-W05"}),
         ("It lost money due to the strike on Friday.", {"Friday": "2026-01-30"}),
+        ("He was seized at 10 p.m. Tuesday, police said.", {"10 p.m. Tuesday": "2026-02-03T22:00"}),
+        ("She was killed Monday evening when robbers came.", {"Monday evening": "2026-02-02TEV"}),
+        ("Lawyers said this morning they would appeal.", {"this morning": "2026-02-04TMO"}),
+        ("Shares rose at mid-afternoon yesterday.", {"mid-afternoon yesterday": "2026-02-03TAF"}),
+        ("The chairman, 52 years old, led a 136-year-old firm for 20 years.", {"20 years": "P20Y"}),
+        ("Trading resumes in Paris, where it is to restart Tuesday.", {"Tuesday": "2026-02-10"}),
+        ("It will finance the rest at a later date.", {"a later date": "FUTURE_REF"}),
     ],
 )
 def test_resolves_common_forms(text, expected):
@@ -180,7 +187,7 @@ def timebank_value_accuracy() -> tuple[int, int, list[tuple[str, str, str | None
 # and bench/dates.py (a); the floor sits just under it. Misses left: "a year ago" meaning a
 # day or a month, week values TimeBank writes either as 1989-W44 or 1989-WXX, future months
 # without a cue ("by February").
-TIMEBANK_DATE_VALUE_FLOOR = 0.84
+TIMEBANK_DATE_VALUE_FLOOR = 0.85
 
 
 @pytest.mark.skipif(not TIMEBANK.is_dir(), reason="TimeBank not available")
