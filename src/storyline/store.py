@@ -9,6 +9,7 @@ transaction. Rows keep the full record as JSON beside the columns that are queri
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import sqlite3
 import types
@@ -120,23 +121,36 @@ def to_json(record) -> str:
     return json.dumps(dataclasses.asdict(record), ensure_ascii=False, sort_keys=True)
 
 
-def from_data(cls, data):
-    """Rebuild a (nested) dataclass from what ``to_json`` wrote, guided by its type hints."""
-    if data is None:
-        return None
+def keep(value):
+    return value
+
+
+@functools.cache
+def decoder(cls):
+    """A function rebuilding values of type ``cls`` from JSON data, made once per type.
+
+    Reading the type hints on every value made decoding the slowest part of reading a store.
+    """
     origin = typing.get_origin(cls)
     if origin in (typing.Union, types.UnionType):
         inner = [arg for arg in typing.get_args(cls) if arg is not type(None)]
-        return from_data(inner[0], data) if len(inner) == 1 else data
+        return decoder(inner[0]) if len(inner) == 1 else keep
     if origin is list:
         (item,) = typing.get_args(cls)
-        return [from_data(item, value) for value in data]
+        each = decoder(item)
+        return lambda data: [None if value is None else each(value) for value in data]
     if origin is tuple:
-        return tuple(data)
+        return tuple
     if dataclasses.is_dataclass(cls):
         hints = typing.get_type_hints(cls)
-        return cls(**{f.name: from_data(hints[f.name], data[f.name]) for f in dataclasses.fields(cls) if f.name in data})
-    return data
+        fields = [(f.name, decoder(hints[f.name])) for f in dataclasses.fields(cls)]
+        return lambda data: cls(**{name: None if data[name] is None else decode(data[name]) for name, decode in fields if name in data})
+    return keep
+
+
+def from_data(cls, data):
+    """Rebuild a (nested) dataclass from what ``to_json`` wrote, guided by its type hints."""
+    return None if data is None else decoder(cls)(data)
 
 
 def sql_statements(script: str) -> Iterator[str]:
@@ -291,6 +305,12 @@ class Store:
         marks = ",".join("?" * len(ids))
         rows = self.db.execute(f"SELECT id, path, title, outlet, published FROM documents WHERE id IN ({marks})", ids)
         return {r[0]: {"id": r[0], "path": r[1], "title": r[2], "outlet": r[3], "published": r[4]} for r in rows}
+
+    def document_texts(self, ids: list[str]) -> dict[str, str]:
+        """Clean texts alone, without decoding the rest of each document."""
+        marks = ",".join("?" * len(ids))
+        rows = self.db.execute(f"SELECT id, json_extract(data, '$.clean_text') FROM documents WHERE id IN ({marks})", ids)
+        return dict(rows.fetchall())
 
     def reuse_of(self, document_id: str) -> list[ReuseLink]:
         """Reuse links where the document is the original or the reuser."""
