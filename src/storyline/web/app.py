@@ -10,7 +10,7 @@ escaping could not run code.
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -45,11 +45,10 @@ def create_app(db: str | Path) -> FastAPI:
     env = templates()
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
-    def store():
-        with Store(db) as opened:
-            yield opened
-
-    Db = Annotated[Store, Depends(store)]
+    def read(view, *args):
+        """Run a view on a connection opened, used and closed in the request's own thread."""
+        with Store(db) as store:
+            return view(store, *args)
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):
@@ -73,53 +72,53 @@ def create_app(db: str | Path) -> FastAPI:
 
     # pages
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def timeline_page(store: Db, offset: Offset = 0, story: str | None = None):
-        return page("timeline.html", data=views.timeline(store, offset, views.PAGE_SIZE, story), q="")
+    def timeline_page(offset: Offset = 0, story: str | None = None):
+        return page("timeline.html", data=read(views.timeline, offset, views.PAGE_SIZE, story), q="")
 
     @app.get("/events/{event_id}", response_class=HTMLResponse, include_in_schema=False)
-    def event_html(store: Db, event_id: str):
-        return page("event.html", data=found(views.event_page(store, event_id), "event"), q="")
+    def event_html(event_id: str):
+        return page("event.html", data=found(read(views.event_page, event_id), "event"), q="")
 
     @app.get("/documents/{document_id}", response_class=HTMLResponse, include_in_schema=False)
-    def document_html(store: Db, document_id: str):
-        return page("document.html", data=found(views.document_page(store, document_id), "document"), q="")
+    def document_html(document_id: str):
+        return page("document.html", data=found(read(views.document_page, document_id), "document"), q="")
 
     @app.get("/entities/{entity_id}", response_class=HTMLResponse, include_in_schema=False)
-    def entity_html(store: Db, entity_id: str, offset: Offset = 0):
-        return page("entity.html", data=found(views.entity_page(store, entity_id, offset), "entity"), q="")
+    def entity_html(entity_id: str, offset: Offset = 0):
+        return page("entity.html", data=found(read(views.entity_page, entity_id, offset), "entity"), q="")
 
     @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
-    def search_html(store: Db, q: str = "", offset: Offset = 0, since: Annotated[str | None, Query(pattern=ISO_DATE)] = None,
+    def search_html(q: str = "", offset: Offset = 0, since: Annotated[str | None, Query(pattern=ISO_DATE)] = None,
                     until: Annotated[str | None, Query(pattern=ISO_DATE)] = None, outlet: str | None = None):
-        return page("search.html", data=views.search(store, q, offset, views.SEARCH_RESULTS, since, until, outlet or None), q=q)
+        return page("search.html", data=read(views.search, q, offset, views.SEARCH_RESULTS, since, until, outlet or None), q=q)
 
     # JSON API: the same data, records in the export's shapes
     @app.get("/api/events")
-    def api_events(store: Db, offset: Offset = 0, limit: Limit = views.PAGE_SIZE, story: str | None = None):
-        return views.timeline(store, offset, limit, story)
+    def api_events(offset: Offset = 0, limit: Limit = views.PAGE_SIZE, story: str | None = None):
+        return read(views.timeline, offset, limit, story)
 
     @app.get("/api/events/{event_id}")
-    def api_event(store: Db, event_id: str):
-        return found(views.event_page(store, event_id), "event")
+    def api_event(event_id: str):
+        return found(read(views.event_page, event_id), "event")
 
     @app.get("/api/documents/{document_id}")
-    def api_document(store: Db, document_id: str):
-        data = found(views.document_page(store, document_id), "document")
+    def api_document(document_id: str):
+        data = found(read(views.document_page, document_id), "document")
         return {k: v for k, v in data.items() if k != "segments"}
 
     @app.get("/api/quotes")
-    def api_quotes(store: Db, speaker: str, offset: Offset = 0, limit: Limit = views.PAGE_SIZE):
-        return views.quotes_page(store, speaker, offset, limit)
+    def api_quotes(speaker: str, offset: Offset = 0, limit: Limit = views.PAGE_SIZE):
+        return read(views.quotes_page, speaker, offset, limit)
 
     @app.get("/api/entities/{entity_id}")
-    def api_entity(store: Db, entity_id: str, offset: Offset = 0, limit: Limit = views.PAGE_SIZE):
-        return found(views.entity_page(store, entity_id, offset, limit), "entity")
+    def api_entity(entity_id: str, offset: Offset = 0, limit: Limit = views.PAGE_SIZE):
+        return found(read(views.entity_page, entity_id, offset, limit), "entity")
 
     @app.get("/api/search")
-    def api_search(store: Db, q: str, offset: Offset = 0, limit: Limit = views.SEARCH_RESULTS,
+    def api_search(q: str, offset: Offset = 0, limit: Limit = views.SEARCH_RESULTS,
                    since: Annotated[str | None, Query(pattern=ISO_DATE)] = None,
                    until: Annotated[str | None, Query(pattern=ISO_DATE)] = None, outlet: str | None = None):
-        return views.search(store, q, offset, limit, since, until, outlet or None)
+        return read(views.search, q, offset, limit, since, until, outlet or None)
 
     return app
 

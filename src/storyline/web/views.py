@@ -222,14 +222,14 @@ def segments(text: str, spans: list[tuple[int, int, str]]) -> list[Segment]:
     return out
 
 
-def link_view(link: ReuseLink, doc: Document, other: Document | None, labels: dict[str, str]) -> dict:
+def link_view(link: ReuseLink, doc: Document, other_text: str | None, labels: dict[str, str]) -> dict:
     """A reuse link seen from one of its documents, with its aligned passages side by side."""
     outgoing = link.source_document_id == doc.id
     other_id = link.target_document_id if outgoing else link.source_document_id
     passages = []
     for s0, s1, t0, t1 in link.spans[:MAX_LINK_PASSAGES]:
         here, there = ((s0, s1), (t0, t1)) if outgoing else ((t0, t1), (s0, s1))
-        passages.append({"here": doc.clean_text[here[0] : here[1]], "there": other.clean_text[there[0] : there[1]] if other else ""})
+        passages.append({"here": doc.clean_text[here[0] : here[1]], "there": (other_text or "")[there[0] : there[1]]})
     return {
         "direction": "reused by" if outgoing else ("copy of" if link.kind in COPY_KINDS else "rewrite of"),
         "document_id": other_id, "label": labels.get(other_id, other_id), "kind": link.kind, "score": link.score,
@@ -245,7 +245,7 @@ def document_page(store: Store, document_id: str) -> dict | None:
     all_links = store.reuse_of(doc.id)
     links = [l for l in all_links if l.kind != "internal"][:MAX_DOCUMENT_LINKS]
     internal = [l for l in all_links if l.kind == "internal"]
-    others = {d.id: d for d in store.by_ids("documents", Document, sorted({l.source_document_id for l in links} | {l.target_document_id for l in links} - {doc.id}))}
+    others = store.document_texts(sorted({l.source_document_id for l in links} | {l.target_document_id for l in links} - {doc.id}))
     labels = {i: h["label"] for i, h in headers(store, sorted(set(others) | {doc.id, *filter(None, [record["copy_of"]])})).items()}
     views = [link_view(l, doc, others.get(l.target_document_id if l.source_document_id == doc.id else l.source_document_id), labels) for l in links]
     quote_ids = store.related_ids("quote_documents", "document_id", doc.id)
