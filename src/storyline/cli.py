@@ -20,8 +20,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False)
+out = Console(highlight=False, soft_wrap=True, markup=False, emoji=False)  # article text is never markup
+err = Console(stderr=True, highlight=False, markup=False, emoji=False)
 
 DbOption = Annotated[Path, typer.Option("--db", help="SQLite store file.")]
 
