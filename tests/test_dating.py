@@ -265,3 +265,13 @@ def test_true_publication_day_survives_the_constraints(knowledge):
     assert len(rows) > 80
     assert kept / len(rows) >= POLNEAR_TRUE_DAY_KEPT_FLOOR
     assert narrowed / len(rows) > 0.5  # the clues do narrow most articles
+
+
+def test_crawl_date_bounds_publication_without_claiming_it(knowledge):
+    # 003 alone allows Thursdays from May 2024 to January 2025; a crawl in June 2024 cuts that short
+    doc = seed_document("003")
+    doc.given = {"crawled": "2024-06-01T08:00:00Z"}
+    published = infer_publication_date(doc, knowledge)
+    assert published.value == "2024-05-16" and not published.certain
+    assert published.alternatives == ["2024-05-23", "2024-05-30"]
+    assert any("crawled" in line for line in published.evidence)

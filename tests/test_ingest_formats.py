@@ -54,7 +54,7 @@ def test_warc_html_responses_become_documents_and_other_records_are_named_errors
         (doc,) = result.documents
         assert doc.path == f"{path}#https://news.example/ap"
         assert doc.raw_format == "html" and "Un café à Pékin." in doc.raw_text
-        assert doc.given["url"] == "https://news.example/ap" and doc.given["published"].startswith("20")
+        assert doc.given["url"] == "https://news.example/ap" and doc.given["crawled"].startswith("20") and "published" not in doc.given
         problems = errors_by_place(result)
         assert "not HTML (image/png)" in problems[f"{path}#https://news.example/logo.png"]
         assert "301" in problems[f"{path}#https://news.example/old"]

@@ -205,8 +205,12 @@ def known_publication(doc: Document) -> DateInference | None:
 def publication_candidates(doc: Document, knowledge: Knowledge) -> tuple[np.ndarray, list[str]]:
     """Every day the article may have been published on, and the evidence that narrowed them."""
     first = EARLIEST_PUBLICATION.toordinal()
-    candidates = np.arange(first, knowledge.as_of.toordinal() + 1)
-    evidence = [f"candidates: every day from {EARLIEST_PUBLICATION} to the knowledge date {knowledge.as_of}"]
+    last, bound = knowledge.as_of, f"the knowledge date {knowledge.as_of}"
+    crawled = _iso_day((doc.given or {}).get("crawled") or "")
+    if crawled and date.fromisoformat(crawled) < last:  # a page cannot be published after it was fetched
+        last, bound = date.fromisoformat(crawled), f"the day it was crawled, {crawled}"
+    candidates = np.arange(first, last.toordinal() + 1)
+    evidence = [f"candidates: every day from {EARLIEST_PUBLICATION} to {bound}"]
     constraints = publication_constraints(doc, knowledge)
     masks = [c.keep(candidates) for c in constraints]
     keep = np.ones(candidates.shape, dtype=bool)

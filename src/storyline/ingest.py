@@ -277,7 +277,7 @@ def warc_record_document(record, label: str, limit: int) -> Document:
     data = read_capped(record.content_stream(), limit, label)
     if getattr(record.raw_stream, "limit", 0) > 0:  # warcio returns a cut-off record's bytes without complaint
         raise InputError(label, "truncated: the file ends inside this record")
-    given = {"url": record.rec_headers.get_header("WARC-Target-URI"), "published": record.rec_headers.get_header("WARC-Date")}
+    given = {"url": record.rec_headers.get_header("WARC-Target-URI"), "crawled": record.rec_headers.get_header("WARC-Date")}
     raw_format = "html" if media in WARC_HTML_TYPES else "text"
     return make_document(label, decode_bytes(data, label, charset), raw_format, {k: v for k, v in given.items() if v})
 
