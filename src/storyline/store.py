@@ -113,6 +113,22 @@ MIGRATIONS: list[tuple[str, str]] = [
             SELECT rowid, name, (SELECT group_concat(value, ' | ') FROM json_each(entities.data, '$.aliases')) FROM entities;
         """,
     ),
+    (
+        # Pages list a speaker's quotes, an entity's events and a document's quotes in id
+        # order: indexes that hold the order, so a page never sorts a big speaker's quotes.
+        "0003_web_page_order_indexes",
+        """
+        CREATE INDEX quotes_speaker_order ON quotes (speaker_entity_id, id);
+        CREATE INDEX event_actors_entity_order ON event_actors (entity_id, event_id);
+        DROP INDEX event_actors_entity;
+        CREATE INDEX quote_documents_document_order ON quote_documents (document_id, quote_id);
+        DROP INDEX quote_documents_document;
+        CREATE INDEX event_documents_document_order ON event_documents (document_id, event_id);
+        DROP INDEX event_documents_document;
+        CREATE INDEX story_events_event_order ON story_events (event_id, story_id);
+        DROP INDEX story_events_event;
+        """,
+    ),
 ]
 CORPUS_TABLES = ("entities", "reuse", "quotes", "events", "stories")
 
@@ -294,10 +310,15 @@ class Store:
         return self.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 
     def events_by_date(self, offset: int, limit: int) -> list[Event]:
-        """Events in date order (undated last)."""
+        """Events in date order, undated ones last (two queries, so both walk an index)."""
         rows = self.db.execute(
-            "SELECT data FROM events ORDER BY date IS NULL, date, id LIMIT ? OFFSET ?", (limit, offset)
-        )
+            "SELECT data FROM events WHERE date IS NOT NULL ORDER BY date, id LIMIT ? OFFSET ?", (limit, offset)
+        ).fetchall()
+        if len(rows) < limit:
+            dated = self.db.execute("SELECT count(*) FROM events WHERE date IS NOT NULL").fetchone()[0]
+            rows += self.db.execute(
+                "SELECT data FROM events WHERE date IS NULL ORDER BY id LIMIT ? OFFSET ?", (limit - len(rows), max(0, offset - dated))
+            ).fetchall()
         return [from_data(Event, json.loads(data)) for (data,) in rows]
 
     def document_headers(self, ids: list[str]) -> dict[str, dict]:
