@@ -207,3 +207,14 @@ def test_relation_tables_follow_a_rebuilt_corpus(web_store, tmp_path):
         assert store.search("document", '"Ushakov"', 0, 50) == store.search("document", '"Ushakov"', 0, 50)[:50]
         assert len(store.search("document", '"Putin"', 0, 50)) == len({d.id for d in corpus.documents if "Putin" in d.clean_text})
     assert after == before and before["event_documents"] == sum(len(e.document_ids) for e in corpus.events)
+
+
+def test_timeline_pages_put_undated_events_last(tmp_path):
+    from storyline.model import Corpus, DateInference, Event
+
+    dates = ["2024-03-01", None, "2021-05-05", None, "2023-01-01"]
+    events = [Event(f"ev_{i}", DateInference(d), f"event {i}", [], 1) for i, d in enumerate(dates)]
+    with Store(tmp_path / "t.db") as store:
+        store.save_corpus(Corpus(events=events), "fp")
+        pages = [[e.id for e in store.events_by_date(offset, 2)] for offset in (0, 2, 4)]
+    assert pages == [["ev_2", "ev_4"], ["ev_0", "ev_1"], ["ev_3"]]
