@@ -357,6 +357,17 @@ class Store:
         )
         return [row[0] for row in rows]
 
+    def stories_of(self, event_ids: list[str]) -> dict[str, list[tuple[str, str]]]:
+        """(story id, title) of each event's stories, without decoding the stories."""
+        marks = ",".join("?" * len(event_ids))
+        found: dict[str, list[tuple[str, str]]] = {}
+        for event_id, story_id, title in self.db.execute(
+            f"SELECT e.event_id, s.id, s.title FROM story_events e JOIN stories s ON s.id = e.story_id "
+            f"WHERE e.event_id IN ({marks}) ORDER BY s.id", event_ids,
+        ):
+            found.setdefault(event_id, []).append((story_id, title))
+        return found
+
     def quotes_by_speaker(self, entity_id: str, offset: int, limit: int) -> list[QuoteCluster]:
         rows = self.db.execute(
             "SELECT data FROM quotes WHERE speaker_entity_id = ? ORDER BY id LIMIT ? OFFSET ?", (entity_id, limit, offset)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from .. import export
-from ..model import Corpus, Document, Entity, Event, QuoteCluster, ReuseLink, Story
+from ..model import Corpus, Document, Entity, Event, QuoteCluster, ReuseLink
 from ..store import Store
 
 # Events per timeline page and items per API page: a screenful, and cheap at any store size.
@@ -119,10 +119,11 @@ def timeline(store: Store, offset: int = 0, limit: int = PAGE_SIZE, story_id: st
         total, events = len(events), events[offset : offset + limit]
     else:
         total, events = store.count("events"), store.events_by_date(offset, limit)
-    items = []
-    for record in records_of(Corpus(events=events), "event"):
-        story_ids = store.related_ids("story_events", "event_id", record["id"])
-        items.append({**record, "stories": [{"id": s.id, "title": s.title} for s in store.by_ids("stories", Story, story_ids)]})
+    stories = store.stories_of([e.id for e in events]) if events else {}
+    items = [
+        {**record, "stories": [{"id": i, "title": t} for i, t in stories.get(record["id"], [])]}
+        for record in records_of(Corpus(events=events), "event")
+    ]
     return {"items": items, "total": total, "offset": offset, "limit": limit, "story_id": story_id, "axis": axis(items)}
 
 
@@ -180,7 +181,7 @@ def event_page(store: Store, event_id: str) -> dict | None:
             },
         })
     quotes = store.by_ids("quotes", QuoteCluster, event.quote_ids[:MAX_EVENT_QUOTES])
-    stories = store.by_ids("stories", Story, store.related_ids("story_events", "event_id", event.id))
+    stories = store.stories_of([event.id]).get(event.id, [])
     return {
         "event": record,
         "documents": documents,
@@ -189,7 +190,7 @@ def event_page(store: Store, event_id: str) -> dict | None:
         "quotes": records_of(Corpus(quotes=quotes), "quote"),
         "quotes_hidden": len(event.quote_ids) - len(quotes),
         "actors": [{"id": i, "name": n} for i, n in entity_names(store, event.actors).items()],
-        "stories": [{"id": s.id, "title": s.title} for s in stories],
+        "stories": [{"id": i, "title": t} for i, t in stories],
     }
 
 
