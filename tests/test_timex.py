@@ -72,6 +72,11 @@ def values(text: str, reference: date | None = REF) -> dict[str, str | None]:
         ("The chairman, 52 years old, led a 136-year-old firm for 20 years.", {"20 years": "P20Y"}),
         ("Trading resumes in Paris, where it is to restart Tuesday.", {"Tuesday": "2026-02-10"}),
         ("It will finance the rest at a later date.", {"a later date": "FUTURE_REF"}),
+        ("Flights leave Tuesday nights and each Thursday.", {"Tuesday nights": "XXXX-WXX-2TNI", "each Thursday": "XXXX-WXX-4"}),
+        ("They meet twice a week.", {"a week": "P1W"}),
+        ("Net rose in the first half of 2025 and will fall in the second half.", {"the first half of 2025": "2025-H1", "the second half": "2026-H2"}),
+        ("The index change is since year-end.", {"year-end": "2025-12-31"}),
+        ("The year-ago results included a charge.", {"year-ago": "2025"}),
     ],
 )
 def test_resolves_common_forms(text, expected):

@@ -241,7 +241,16 @@ def _rules() -> list[tuple[str, re.Pattern]]:
                 ci,
             ),
         ),
+        (
+            "half",
+            re.compile(
+                rf"\b(?:the\s+)?(?:(?P<ago>year-(?:ago|earlier))\s+|(?P<y>{_YEAR})(?:'s)?\s+|(?P<det>this|last|next)\s+year'?s\s+)?"
+                rf"(?:fiscal\s+)?(?P<o>first|second|1st|2nd)[\s-]half\b(?:\s+of\s+(?:fiscal\s+)?(?P<y2>{_YEAR})\b)?",
+                ci,
+            ),
+        ),
         ("century", re.compile(rf"\b(?:the\s+)?(?P<o>{_ORDINAL})[\s-]century\b", ci)),
+        ("ago", re.compile(r"\b(?P<u>year)-(?:ago|earlier)\b(?!\s+(?:first|second|third|fourth|quarter|period|half))", ci)),
         (
             "past_n_units",
             re.compile(
@@ -260,7 +269,15 @@ def _rules() -> list[tuple[str, re.Pattern]]:
                 ci,
             ),
         ),
-        ("set", re.compile(rf"\b(?:(?:every|each)\s+(?P<u>day|week|month|year|{_WEEKDAY})|(?P<adv>weekly|monthly|annually|yearly|hourly))\b", ci)),
+        (
+            "set",
+            re.compile(
+                rf"\b(?:(?:every|each)\s+(?P<u>day|week|month|year|{_WEEKDAY})(?:\s+(?P<part>{_DAYPART}))?"
+                rf"|(?P<adv>weekly|monthly|annually|yearly|hourly)"
+                rf"|(?:(?<=\btimes\s)|(?<=\btwice\s)|(?<=\bonce\s))(?:a|per)\s+(?P<per>day|week|month|year)"
+                rf"|(?P<wds>{_WEEKDAY})s?(?:s|\s+(?P<part2>mornings|afternoons|evenings|nights)))\b",
+            ),
+        ),
         ("for_units", re.compile(r"\bfor\s+(?P<u>seconds|minutes|hours|days|weeks|months|years|decades|centuries)\b", ci)),
         # ages ("52 years old", "a 136-year-old firm") are not temporal expressions in TimeML corpora
         (
@@ -368,7 +385,8 @@ def _parse_match(kind: str, m: re.Match, text: str) -> ParsedTimex | None:
             return ParsedTimex(**{**base, "end": end, "text": text[start:end], "type": "DURATION"}, unit=unit, fixed=_duration("1", unit))
         return ParsedTimex(**base, unit=unit)
     if kind == "year_end":
-        return ParsedTimex(**base, unit="year_end", modifier=(g["pre"] or "").lower() or None)
+        since = text[max(0, start - 7) : start].lower().split()[-1:] == ["since"]
+        return ParsedTimex(**base, unit="year_end", modifier=(g["pre"] or "").lower() or None, offset=-1 if since else 0)
     if kind == "monthday":
         month = _month(g["m1"] or g["m2"])
         day = _day(g["d1"] or g["d2"])
@@ -397,8 +415,9 @@ def _parse_match(kind: str, m: re.Match, text: str) -> ParsedTimex | None:
         return ParsedTimex(**{**base, "tense": "future" if offset > 0 else tense}, unit=unit, offset=offset, modifier=_mod(g["mod"]))
     if kind == "ago":
         unit = g["u"].lower().rstrip("s").replace("centurie", "century")
+        g["n"] = g.get("n")  # "year-ago" (an adjective) has no count
         n = _num(g["n"])
-        tail = m.group().lower().split()[-1]
+        tail = re.split(r"[\s-]", m.group().lower())[-1]
         if tail in ("ago", "back"):
             if n is None or (g["n"] is None and g["u"].lower().endswith("s")):
                 return ParsedTimex(**base, fixed="PAST_REF")
@@ -442,17 +461,18 @@ def _parse_match(kind: str, m: re.Match, text: str) -> ParsedTimex | None:
             return None  # "the period" alone is too vague
         # earnings news: "the quarter" is the last one completed; "year-ago" a year before it
         return ParsedTimex(**base, unit="reported_quarter", offset=-4 if g["ago"] else 0)
-    if kind == "quarter":
+    if kind in ("quarter", "half"):
         q = {"first": 1, "second": 2, "third": 3, "fourth": 4}.get(g["o"].lower()) or int(g["o"][0])
         year = g["y"] or g["y2"]
         if year:
-            return ParsedTimex(**base, fixed=f"{year}-Q{q}")
+            return ParsedTimex(**base, fixed=f"{year}-{'Q' if kind == 'quarter' else 'H'}{q}")
         offset = -1 if g["ago"] else {"last": -1, "next": 1, "this": 0}.get((g["det"] or "").lower(), None)
-        return ParsedTimex(**base, unit="quarter", month=q, offset=0 if offset is None else offset, modifier=None if offset is None else "year")
+        return ParsedTimex(**base, unit=kind, month=q, offset=0 if offset is None else offset, modifier=None if offset is None else "year")
     if kind == "set":
-        u = (g["u"] or g["adv"]).lower()
-        if u.capitalize() in WEEKDAYS_CAP:
-            return ParsedTimex(**{**base, "type": "SET"}, fixed=f"XXXX-WXX-{WEEKDAYS[u] + 1}")
+        u = (g["u"] or g["adv"] or g["per"] or g["wds"]).lower()
+        if u.capitalize() in WEEKDAYS_CAP:  # "each Thursday", "Tuesday nights"
+            part = (g["part"] or g["part2"] or "").lower().rstrip("s")
+            return ParsedTimex(**{**base, "type": "SET"}, fixed=f"XXXX-WXX-{WEEKDAYS[u] + 1}" + (_clock({"part": part}) or ""))
         code = {"weekly": "W", "monthly": "M", "annually": "Y", "yearly": "Y", "hourly": "TH"}.get(u) or UNITS[u]
         return ParsedTimex(**{**base, "type": "SET"}, fixed=f"P1{code}".replace("P1T", "PT1"))
     if kind == "for_units":
@@ -636,7 +656,7 @@ def resolve_timex(p: ParsedTimex, reference: date | None) -> tuple[str | None, s
     if p.kind == "reported_quarter":
         last_done = reference.year * 4 + (reference.month - 1) // 3 - 1 + p.offset
         return f"{last_done // 4:04d}-Q{last_done % 4 + 1}", f"last quarter completed before {reference.isoformat()}"
-    if p.kind == "quarter":
+    if p.kind in ("quarter", "half"):
         return _resolve_quarter(p, reference)
     if p.kind == "month_rel_year":
         return f"{reference.year + p.offset:04d}-{p.month:02d}", f"month of the year {p.offset:+d} from reference {reference.isoformat()}"
@@ -644,26 +664,28 @@ def resolve_timex(p: ParsedTimex, reference: date | None) -> tuple[str | None, s
         return _resolve_the_unit(p, reference), f"{p.text!r}: the {p.unit} of reference {reference.isoformat()}"
     if p.kind == "year_end":
         # in the first half of a year, a year-end told in the past is the one just gone
-        year = reference.year - (p.tense == "past" and reference.month <= YEAR_END_PAST_MONTHS)
+        # "since year-end" looks back on the year-end gone
+        year = reference.year - (p.offset < 0 or (p.tense == "past" and reference.month <= YEAR_END_PAST_MONTHS))
         value = f"{year:04d}-12" if p.modifier else f"{year:04d}-12-31"
         return value, f"end of year {year} ({p.tense} tense, reference {reference.isoformat()})"
     return None, "unresolved"
 
 
 def _resolve_quarter(p: ParsedTimex, ref: date) -> tuple[str, str]:
-    """ "the third quarter": of the year named ("this year's", "year-ago"), else the latest
-    such quarter begun by the reference (past tense) or the next one not yet over (future)."""
-    here = ref.year * 4 + (ref.month - 1) // 3
+    """ "the third quarter", "the first half": of the year named ("this year's", "year-ago"),
+    else the latest such part begun by the reference (past tense) or this year's (future)."""
+    per_year, code = (2, "H") if p.unit == "half" else (4, "Q")
+    here = ref.year * per_year + (ref.month - 1) * per_year // 12
     if p.modifier == "year":
         year = ref.year + p.offset
-        return f"{year:04d}-Q{p.month}", f"quarter of year {year} (reference {ref.isoformat()})"
-    options = [y * 4 + p.month - 1 for y in (ref.year - 1, ref.year, ref.year + 1)]
+        return f"{year:04d}-{code}{p.month}", f"{p.unit} of year {year} (reference {ref.isoformat()})"
+    options = [y * per_year + p.month - 1 for y in (ref.year - 1, ref.year, ref.year + 1)]
     if p.tense == "future":  # "expects third-quarter earnings to fall": this year's
-        n = ref.year * 4 + p.month - 1
+        n = ref.year * per_year + p.month - 1
     else:
         n = max(o for o in options if o <= here)
-    n += 4 * p.offset
-    return f"{n // 4:04d}-Q{n % 4 + 1}", f"quarter {_dir(p.tense)} {ref.isoformat()} ({p.tense} tense)"
+    n += per_year * p.offset
+    return f"{n // per_year:04d}-{code}{n % per_year + 1}", f"{p.unit} {_dir(p.tense)} {ref.isoformat()} ({p.tense} tense)"
 
 
 def _resolve_the_unit(p: ParsedTimex, ref: date) -> str:
