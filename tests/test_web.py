@@ -218,3 +218,13 @@ def test_timeline_pages_put_undated_events_last(tmp_path):
         store.save_corpus(Corpus(events=events), "fp")
         pages = [[e.id for e in store.events_by_date(offset, 2)] for offset in (0, 2, 4)]
     assert pages == [["ev_2", "ev_4"], ["ev_0", "ev_1"], ["ev_3"]]
+
+
+def test_serve_refuses_a_missing_store(tmp_path):
+    from typer.testing import CliRunner
+
+    from storyline.cli import app
+
+    result = CliRunner().invoke(app, ["serve", "--db", str(tmp_path / "none.db")])
+    assert result.exit_code == 2 and "no such store" in " ".join(result.output.split())
+    assert not (tmp_path / "none.db").exists()
