@@ -29,6 +29,10 @@ MIN_QUOTE_WORDS = 2
 # A quoted span of fewer words counts only when a speech cue attributes it in its sentence
 # ("noting they “practically coincide,”"), otherwise it is a label ("a “no limits” partnership").
 MIN_STANDALONE_WORDS = 4
+# A quoted span of at most this many words, all capitalised, is a title or slogan ("Meet the
+# Press"); PolNeAR train: such spans are almost never annotated as speech.
+MAX_TITLE_WORDS = 7
+_TITLE_MINOR_WORDS = frozenset("a an the of with and or in on to for at by from is".split())
 # Reported clauses shorter than this are fragments of a parse gone wrong, not speech.
 MIN_INDIRECT_WORDS = 3
 # An unclosed quote continues into the next paragraph only if that paragraph opens with a
@@ -41,6 +45,9 @@ MAX_SENTENCE_CHARS = 3000
 MAX_ATTRIBUTION_CHARS = 600
 # How many sentences back a pronoun speaker ("He added") may find its person.
 PRONOUN_LOOKBACK_SENTENCES = 4
+# Words of an apposition between a speaker and the cue ("Ramos, 58, told" / "Blackwell, the
+# Republican National Committeeman from Virginia, told"); long enough for a title and a place.
+MAX_APPOSITION_WORDS = 10
 # Words allowed in a speaker that is not a known entity ("a spokesperson for the ministry").
 MAX_SPEAKER_WORDS = 8
 # Fuzzy match (rapidfuzz ratio, 0-100, on normalised text) at or above which two quotes are
@@ -51,6 +58,10 @@ QUOTE_MATCH_RATIO = 90
 # at least this many words: shorter fragments ("right direction") recur by chance.
 MIN_CONTAINED_WORDS = 5
 CONTAINED_MATCH_RATIO = 95
+# Words allowed between the parts of a split quote (“A,” Adelson told Reuters in an interview in
+# Macau when asked if ... “B.”): PolNeAR's annotators join parts across attributions of up to
+# about 30 words (checked on the train split); longer gaps mostly hold other statements.
+MAX_SPLIT_GAP_WORDS = 30
 # Word n-grams used to find candidate pairs before fuzzy matching (avoids comparing all pairs).
 BLOCK_NGRAM = 3
 
@@ -62,11 +73,16 @@ _SPEECH_VERBS = (
     "emphasi[sz]ed|emphasi[sz]es|explained|explains|argued|argues|warned|warns|claimed|claims|asserted|"
     "declared|announced|remarked|replied|responded|wrote|writes|tweeted|posted|recalled|acknowledged|"
     "admitted|confirmed|urged|cautioned|concluded|observed|suggested|complained|predicted|promised|"
-    "reported|reports|described|asked|continued|underlined|underscored|commented|conceded|maintained"
+    "reported|reports|described|asked|continued|underlined|underscored|commented|conceded|maintained|"
+    "asks|answered|answers|replies|responds|joked|jokes|quipped|quips|shouted|shouts|yelled|yells|"
+    "screamed|chanted|retorted|countered|counters|charged|barked|exclaimed|snapped|boasted|boasts|"
+    "vowed|vows|pledged|lamented|demanded|demands|interjected|proclaimed|mused|tweets|"
+    "quoted|recounted|recalls|pointed\s+out|went\s+on|shot\s+back|fired\s+back"
 )
 _PARTICIPLES = (
     "saying|adding|noting|stating|insisting|stressing|emphasi[sz]ing|explaining|arguing|warning|claiming|"
-    "declaring|describing|recalling|acknowledging|urging|asserting|remarking|observing"
+    "declaring|describing|recalling|acknowledging|urging|asserting|remarking|observing|writing|"
+    "tweeting|asking|telling|joking|shouting|chanting|calling|replying|responding|answering"
 )
 # Verbs whose object is a reported clause (X said (that) CLAUSE).
 _REPORT_VERBS = (
@@ -82,7 +98,9 @@ _REPORT_CUE = re.compile(rf"\b(?:(?P<finite>{_REPORT_VERBS})|(?P<part>{_PARTICIP
 _PARTICIPLE = re.compile(rf"(?:{_PARTICIPLES})", re.IGNORECASE)
 _FILLER = r"(?:\w+ly|also|has|had|have|then|later|again|once|further|would|will|did|does)"
 # between a speaker and the cue: adverbs, auxiliaries, a short parenthesis ("Sen. Ann Roe (D-Mo.) said")
-_GAP_BEFORE_CUE = re.compile(rf"^(?:\s*\([^()\n]{{1,40}}\))?\s+(?:{_FILLER}\s+)*$")
+_GAP_BEFORE_CUE = re.compile(
+    rf"^(?:\s*\([^()\n]{{1,40}}\)|,(?:\s+[^\s,“”\"]+){{1,{MAX_APPOSITION_WORDS}}},)?\s+(?:{_FILLER}\s+)*$"
+)
 _PRONOUN_BEFORE = re.compile(rf"\b(?P<p>[Hh]e|[Ss]he|[Tt]hey|[Ii]t|[Ww]e|I)\s+(?:{_FILLER}\s+)*$")
 _AND_BEFORE = re.compile(rf"\band\s+(?:{_FILLER}\s+)*$")
 _PRONOUN_AT_START = re.compile(r"\s*(?P<p>He|She|They|We|I)\b")
@@ -100,7 +118,9 @@ _AFTER_ACCORDING = re.compile(r"\s*,?\s*(?P<cue>according\s+to)\s+")
 _AFTER_NP_CUE = re.compile(
     rf"\s*,?\s*(?P<np>(?:[\w'’.-]+\s+){{1,{MAX_SPEAKER_WORDS}}}?)(?:{_FILLER}\s+)*(?P<cue>{_SPEECH_VERBS})\b"
 )
-_FILLER_THEN_CUE = re.compile(rf"(?:\s*\([^()\n]{{1,40}}\))?\s+(?:{_FILLER}\s+)*(?P<cue>{_SPEECH_VERBS})\b")
+_FILLER_THEN_CUE = re.compile(
+    rf"(?:\s*\([^()\n]{{1,40}}\)|,(?:\s+[^\s,“”\"]+){{1,{MAX_APPOSITION_WORDS}}},)?\s+(?:{_FILLER}\s+)*(?P<cue>{_SPEECH_VERBS})\b"
+)
 _TITLE_SKIP = re.compile(r"(?:[A-Z][\w.'’-]*\s+){0,5}")
 # Words that cannot begin a reported clause right after the cue ("said in remarks", "said on Friday").
 _NON_CLAUSE_START = frozenset(
@@ -367,7 +387,7 @@ def _speaker_after_quote(ctx: _Ctx, pos: int, limit: int) -> tuple[_Speaker, str
 
 def _main_clause_speaker(ctx: _Ctx, sent_start: int, cue_start: int) -> _Speaker | None:
     """Speaker of a participle cue ("..., adding that"): the sentence's own attribution, else its subject."""
-    for cue in reversed(list(_CUE.finditer(ctx.masked, sent_start, cue_start))):
+    for cue in _CUE.finditer(ctx.masked, sent_start, cue_start):  # the main clause's cue comes first
         if _PARTICIPLE.fullmatch(cue.group()) or cue.group().lower().startswith("according"):
             continue
         m = ctx.mention_ending_at_or_before(cue.start())
@@ -503,17 +523,19 @@ def _direct_attribution(ctx: _Ctx, span: _DirectSpan) -> tuple[_Speaker | None, 
     close_sentence = ctx.sentences[ctx.sentence_of(end_mark)] if ctx.sentences else (0, len(ctx.text))
     close_sentence = (close_sentence[0], min(close_sentence[1], end_mark + MAX_ATTRIBUTION_CHARS))
     content_end = span.content_end
-    ends_with_stop = content_end > span.content_start and ctx.text[_rstrip(ctx.text, content_end) - 1] in ",.!?…"
+    last_char = ctx.text[_rstrip_marks(ctx.text, span.content_start, content_end) - 1 : content_end][:1]
+    ends_with_stop = content_end > span.content_start and last_char in ",.!?…"
     after_start = span.after
     limit = max(close_sentence[1], after_start)
     next_word = ctx.text[after_start : after_start + 20].split()[:1]
-    if limit == after_start and ctx.text[_rstrip(ctx.text, content_end) - 1] in "?!" and next_word and next_word[0] not in _NOT_NAME_START:
+    if limit == after_start and last_char in "?!." and next_word and next_word[0] not in _NOT_NAME_START:
         # “…?” Clinton said. — the sentence splitter ended the sentence at the mark
         following = ctx.sentences[ctx.sentence_of(after_start + 1)] if ctx.sentences else (0, 0)
         limit = min(max(following[1], after_start), after_start + MAX_ATTRIBUTION_CHARS)
     if ends_with_stop or ctx.text[after_start : after_start + 1] == ",":
         found = _speaker_after_quote(ctx, after_start, limit)
-        if found is not None:
+        # after “….” only a bare attribution sentence counts ("Trump said."), not a new statement
+        if found is not None and (last_char != "." or limit != close_sentence[1] or _ends_attribution(ctx.text, found[2], limit)):
             return found
     sent_start = ctx.sentence_start(span.open_mark)
     cues = [c for c in _CUE.finditer(ctx.masked, sent_start, span.open_mark) if not c.group().lower().startswith("according")]
@@ -524,11 +546,41 @@ def _direct_attribution(ctx: _Ctx, span: _DirectSpan) -> tuple[_Speaker | None, 
         else:
             speaker = _speaker_before(ctx, sent_start, cue.start()) or _main_clause_speaker(ctx, sent_start, cue.start())
         return speaker, normalise_cue(cue.group()), cue.start()
+    colon = _colon_speaker(ctx, span.open_mark)
+    if colon is not None:
+        return colon, ":", span.open_mark
     according = _AFTER_ACCORDING.match(ctx.text, after_start, max(close_sentence[1], after_start))
     if according:
         rest = ctx.text[according.end() : close_sentence[1]].rstrip(" .")
         return _Speaker(according.end(), according.end() + len(rest), None), "according to", according.start("cue")
     return None, None, None
+
+
+def _colon_speaker(ctx: _Ctx, open_mark: int) -> _Speaker | None:
+    """“X: “…”” with no speech verb ("Shaw agreed: “…”", "When Y died, X released this:"): the
+    first person or organisation of the clause before the colon, else the sentence's subject."""
+    before = _rstrip(ctx.text, open_mark)
+    if before == 0 or ctx.text[before - 1] != ":":
+        return None
+    sent_start = ctx.sentence_start(before - 1)
+    clause_start = max(sent_start, ctx.masked.rfind(",", sent_start, before - 1) + 1)
+    named = [m for m in ctx.mentions_between(clause_start, before - 1) if m.kind in ("PERSON", "ORG")]
+    if named:
+        return _speaker_from_mention(named[0])
+    return _sentence_subject(ctx, sent_start, before - 1)
+
+
+def _rstrip_marks(text: str, start: int, end: int) -> int:
+    """End of a quote's words before closing single quotes and spaces (“… ‘the Queen,’”)."""
+    while end > start and (text[end - 1].isspace() or text[end - 1] in "'’"):
+        end -= 1
+    return end
+
+
+def _ends_attribution(text: str, cue_start: int, limit: int) -> bool:
+    """The cue word at ``cue_start`` closes its sentence or clause ("Trump said." / "he said, adding")."""
+    after = re.compile(r"\w+(?:\s+\w+day)?\s*[.,;]").match(text, cue_start, limit + 1)
+    return after is not None
 
 
 def normalise_cue(cue: str) -> str:
@@ -588,10 +640,19 @@ def _word_count(text: str, span: _DirectSpan) -> int:
     return len(text[start:end].split())
 
 
+def is_title(words: str) -> bool:
+    """A quoted name of a show, slogan or programme ("Meet the Press", "Make America Great
+    Again"), not speech: short, and every word but minor ones capitalised."""
+    tokens = re.findall(r"[\w'’-]+", words)
+    if not tokens or len(tokens) > MAX_TITLE_WORDS:
+        return False
+    return all(t[:1].isupper() or t[:1].isdigit() or t.lower() in _TITLE_MINOR_WORDS for t in tokens)
+
+
 def _direct_quote(ctx: _Ctx, span: _DirectSpan, attribution, last_direct, paragraph_of) -> Quote | None:
     start, end = _content_bounds(ctx.text, span)
     words = _word_count(ctx.text, span)
-    if words < MIN_QUOTE_WORDS:
+    if words < MIN_QUOTE_WORDS or is_title(ctx.text[start:end]):
         return None
     speaker, cue, _ = attribution
     canonical = _canonical(ctx, speaker, ctx.sentence_of(span.open_mark))
@@ -628,6 +689,42 @@ def _canonical(ctx: _Ctx, speaker: _Speaker | None, sentence: int) -> str | None
     if speaker.pronoun:
         return _resolve_pronoun(ctx, speaker, sentence)
     return speaker.canonical
+
+
+def join_split_quotes(text: str, quotes: list[Quote]) -> list[list[Quote]]:
+    """Quotes in text order, grouped so that a split quote (“A,” he said, “B.”) is one group.
+
+    Two direct quotes join when only their attribution stands between them in one paragraph
+    and the second names no other speaker: annotators (PolNeAR) and readers treat the two
+    parts as one statement.
+    """
+    groups: list[list[Quote]] = []
+    for quote in sorted(quotes, key=lambda q: (q.start, q.end)):
+        last = groups[-1][-1] if groups else None
+        if last is not None and quote.kind == last.kind == "direct" and _split_gap(text, last, quote):
+            groups[-1].append(quote)
+        else:
+            groups.append([quote])
+    return groups
+
+
+def _split_gap(text: str, first: Quote, second: Quote) -> bool:
+    """Only the first part's attribution, or a paragraph break, stands between two parts of one
+    speaker's statement, and the second part is not attributed after it."""
+    gap = text[first.end : second.start]
+    if len(gap.split()) > MAX_SPLIT_GAP_WORDS or not QUOTE_MARKS.search(gap):
+        return False
+    if second.speaker_start is not None and second.speaker_start > second.start:
+        return False  # the second part has an attribution of its own after it
+    if second.speaker != first.speaker and second.speaker is not None:
+        return False
+    before_second = QUOTE_MARKS.sub("", gap).rstrip(" \t")[-1:]
+    if before_second not in (",", ".", ":", ";", "\n", ""):
+        return False  # “A,” X said the plan is “B”: a partial quote inside reported speech
+    words = QUOTE_MARKS.sub(" ", gap).strip(" \n,.;:")
+    if "\n" in gap:  # a new paragraph continues only an unattributed quote
+        return not words or (second.cue is None and first.speaker_start is not None and first.end <= first.speaker_start)
+    return not words or (first.speaker_start is not None and first.end <= first.speaker_start < second.start)
 
 
 # ---------------------------------------------------------------- merge_quotes
