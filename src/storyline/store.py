@@ -346,9 +346,10 @@ class Store:
         )
         return [from_data(ReuseLink, json.loads(data)) for (data,) in rows]
 
-    def reuse_into(self, document_ids: list[str]) -> list[ReuseLink]:
+    def reuse_into(self, document_ids: list[str], column: str = "target_document_id") -> list[ReuseLink]:
+        """Links whose target (or, with column="source_document_id", whose source) is one of the documents."""
         marks = ",".join("?" * len(document_ids))
-        rows = self.db.execute(f"SELECT data FROM reuse WHERE target_document_id IN ({marks})", document_ids)
+        rows = self.db.execute(f"SELECT data FROM reuse WHERE {column} IN ({marks})", document_ids)
         return [from_data(ReuseLink, json.loads(data)) for (data,) in rows]
 
     def related_ids(self, relation: str, key: str, value: str, limit: int = -1, offset: int = 0) -> list[str]:

@@ -77,10 +77,7 @@ def lineage_links(store: Store, document_id: str) -> tuple[list[ReuseLink], set[
             break
         node = parent.source_document_id
     while frontier and len(seen) < MAX_LINEAGE:
-        below = {
-            l.target_document_id for n in frontier for l in store.reuse_of(n)
-            if l.source_document_id == n and l.kind != "internal"
-        } - seen
+        below = {l.target_document_id for l in store.reuse_into(frontier, "source_document_id") if l.kind != "internal"} - seen
         for link in store.reuse_into(sorted(below)) if below else []:
             links[(link.source_document_id, link.target_document_id, link.kind)] = link
         seen |= below
