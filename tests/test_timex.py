@@ -77,6 +77,9 @@ def values(text: str, reference: date | None = REF) -> dict[str, str | None]:
         ("Net rose in the first half of 2025 and will fall in the second half.", {"the first half of 2025": "2025-H1", "the second half": "2026-H2"}),
         ("The index change is since year-end.", {"year-end": "2025-12-31"}),
         ("The year-ago results included a charge.", {"year-ago": "2025"}),
+        ("The visit comes weeks after talks.", {"weeks": "PXW"}),  # the span starts at the word
+        ("He is invited in the first half of the year.", {"the first half of the year": "2026-H1"}),
+        ("Profit fell in the past two quarters.", {"the past two quarters": "P2Q"}),
     ],
 )
 def test_resolves_common_forms(text, expected):

@@ -39,10 +39,6 @@ YEAR_END_PAST_MONTHS = 6
 # "a year ago" refers back to a quarter named at most this far before (about three
 # sentences of an earnings report); TimeBank tune split: 600-3000 all score alike.
 QUARTER_ANAPHORA_CHARS = 1000
-# A bare month with no tense cue that comes this few months after the reference is the
-# coming one ("the first trading day for November transactions" on October 30); TimeBank
-# tune split: 0 -> 0.903, 1 -> 0.905, 2 and 3 -> 0.907; the smaller of the best.
-MONTH_AHEAD_MONTHS = 2
 QUARTER_VALUE = re.compile(r"\d{4}-Q[1-4]")
 # a sentence reporting results: money amounts or per-share figures
 RESULTS_CUE = re.compile(r"[$\u00a3\u20ac]|\b(?:cents?|a share|billion|million)\b", re.IGNORECASE)
@@ -220,7 +216,7 @@ def _rules() -> list[tuple[str, re.Pattern]]:
                 ci,
             ),
         ),
-        ("ago", re.compile(rf"\b(?P<n>{_NUM})?\s*(?P<u>{_UNIT})\s+(?:or\s+so\s+)?(?:ago|earlier|before|back|later|after|from\s+now|hence)\b", ci)),
+        ("ago", re.compile(rf"\b(?:(?P<n>{_NUM})\s+)?(?P<u>{_UNIT})\s+(?:or\s+so\s+)?(?:ago|earlier|before|back|later|after|from\s+now|hence)\b", ci)),
         ("relday", re.compile(r"\b(?P<w>the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow|today|yesterday|tomorrow|tonight)\b", ci)),
         (
             "daypart",
@@ -237,7 +233,7 @@ def _rules() -> list[tuple[str, re.Pattern]]:
             "quarter",
             re.compile(
                 rf"\b(?:the\s+)?(?:(?P<ago>year-(?:ago|earlier))\s+|(?P<y>{_YEAR})(?:'s)?\s+|(?P<det>this|last|next)\s+year'?s\s+)?"
-                rf"(?:fiscal\s+)?(?P<o>first|second|third|fourth|1st|2nd|3rd|4th)[\s-]quarter\b(?:\s+(?:of\s+)?(?:fiscal\s+)?(?P<y2>{_YEAR})\b)?",
+                rf"(?:fiscal\s+)?(?P<o>first|second|third|fourth|1st|2nd|3rd|4th)[\s-]quarter\b(?:\s+(?:of\s+)?(?:fiscal\s+)?(?P<y2>{_YEAR})\b|\s+of\s+(?P<ty>the|this|next|last)\s+year\b)?",
                 ci,
             ),
         ),
@@ -245,7 +241,7 @@ def _rules() -> list[tuple[str, re.Pattern]]:
             "half",
             re.compile(
                 rf"\b(?:the\s+)?(?:(?P<ago>year-(?:ago|earlier))\s+|(?P<y>{_YEAR})(?:'s)?\s+|(?P<det>this|last|next)\s+year'?s\s+)?"
-                rf"(?:fiscal\s+)?(?P<o>first|second|1st|2nd)[\s-]half\b(?:\s+of\s+(?:fiscal\s+)?(?P<y2>{_YEAR})\b)?",
+                rf"(?:fiscal\s+)?(?P<o>first|second|1st|2nd)[\s-]half\b(?:\s+of\s+(?:fiscal\s+)?(?P<y2>{_YEAR})\b|\s+of\s+(?P<ty>the|this|next|last)\s+year\b)?",
                 ci,
             ),
         ),
@@ -255,7 +251,7 @@ def _rules() -> list[tuple[str, re.Pattern]]:
             "past_n_units",
             re.compile(
                 rf"\b(?:the\s+)?(?:past|last|next|coming|previous|first|final|following|remaining)\s+"
-                rf"(?P<n>{_NUM}(?:\s+(?:to|or)\s+{_NUM})?)\s+(?P<u>{_UNIT})\b",
+                rf"(?P<n>{_NUM}(?:\s+(?:to|or)\s+{_NUM})?)\s+(?P<u>{_UNIT}|quarters?)\b",
                 ci,
             ),
         ),
@@ -416,7 +412,8 @@ def _parse_match(kind: str, m: re.Match, text: str) -> ParsedTimex | None:
     if kind == "ago":
         unit = g["u"].lower().rstrip("s").replace("centurie", "century")
         g["n"] = g.get("n")  # "year-ago" (an adjective) has no count
-        n = _num(g["n"])
+        # "weeks after": an unknown count; "a year ago", "year-ago": one
+        n = None if g["n"] is None and g["u"].lower().endswith("s") else _num(g["n"])
         tail = re.split(r"[\s-]", m.group().lower())[-1]
         if tail in ("ago", "back"):
             if n is None or (g["n"] is None and g["u"].lower().endswith("s")):
@@ -466,7 +463,8 @@ def _parse_match(kind: str, m: re.Match, text: str) -> ParsedTimex | None:
         year = g["y"] or g["y2"]
         if year:
             return ParsedTimex(**base, fixed=f"{year}-{'Q' if kind == 'quarter' else 'H'}{q}")
-        offset = -1 if g["ago"] else {"last": -1, "next": 1, "this": 0}.get((g["det"] or "").lower(), None)
+        det = (g["det"] or g["ty"] or "").lower()
+        offset = -1 if g["ago"] else {"last": -1, "next": 1, "this": 0, "the": 0}.get(det, None)
         return ParsedTimex(**base, unit=kind, month=q, offset=0 if offset is None else offset, modifier=None if offset is None else "year")
     if kind == "set":
         u = (g["u"] or g["adv"] or g["per"] or g["wds"]).lower()
@@ -782,7 +780,7 @@ def _year_for_month(p: ParsedTimex, ref: date) -> tuple[int, int]:
         chosen = max(o for o in options if o < here)
     elif p.offset > 0:
         chosen = min(o for o in options if o > here)
-    elif p.tense == "future" or (MONTH_AHEAD_MONTHS and 0 < min(o for o in options if o > here) - here <= MONTH_AHEAD_MONTHS):
+    elif p.tense == "future":
         chosen = min(o for o in options if o >= here)
     else:
         chosen = max(o for o in options if o <= here)
