@@ -365,3 +365,58 @@ def rewrite_of(article: Article, doc_id: str, rng: random.Random) -> Generated:
 def original(article: Article) -> Generated:
     head = [article.title] if article.title else []
     return render(article.id, head, numbered(article), [], None, "original", article.id, ())
+
+
+# --- synthetic corpora for scale -------------------------------------------------------------
+
+# Synthetic documents: about this many words, in paragraphs of a few real sentences.
+SYNTHETIC_WORDS = 600
+SYNTHETIC_PARAGRAPH_SENTENCES = (2, 5)
+SYNTHETIC_SWAP_EVERY = 6
+
+
+def sentence_bank() -> list[str]:
+    """Every sentence of the pool's articles with at least 6 words, in a fixed order."""
+    return [s for a in load_pool() for s in a.sentences() if len(s.split()) >= 6]
+
+
+def synthetic_sentence(bank: list[str], rng: random.Random) -> str:
+    """A real sentence with about one word in SYNTHETIC_SWAP_EVERY swapped for a word of another
+    one: the bank repeats over a large corpus, and real independent stories do not share
+    whole sentences by chance."""
+    words = bank[rng.randrange(len(bank))].split()
+    for k in range(rng.randrange(SYNTHETIC_SWAP_EVERY), len(words), SYNTHETIC_SWAP_EVERY):
+        other = bank[rng.randrange(len(bank))].split()
+        words[k] = other[rng.randrange(len(other))]
+    return " ".join(words)
+
+
+def synthetic_paragraphs(bank: list[str], seed: int) -> list[str]:
+    rng = random.Random(seed)
+    paragraphs, words = [], 0
+    while words < SYNTHETIC_WORDS:
+        para = [synthetic_sentence(bank, rng) for _ in range(rng.randrange(*SYNTHETIC_PARAGRAPH_SENTENCES))]
+        paragraphs.append(" ".join(para))
+        words += sum(len(s.split()) for s in para)
+    return paragraphs
+
+
+def synthetic_corpus(n: int, copy_share: float, bank: list[str], seed: int) -> Iterator[tuple[str, list[str], int | None]]:
+    """(id, paragraphs, index of the document it copies or None) for n documents.
+
+    A copy takes an earlier document's paragraphs, drops some, adds typos and boilerplate;
+    each document is rebuilt from its own seed, so nothing needs to be kept in memory.
+    """
+    rng = random.Random(seed)
+    originals: list[int] = []
+    for i in range(n):
+        source = originals[rng.randrange(len(originals))] if originals and rng.random() < copy_share else None
+        if source is None:
+            originals.append(i)
+            yield f"doc{i:07d}", synthetic_paragraphs(bank, seed * 7919 + i), None
+            continue
+        local = random.Random(seed * 104729 + i)
+        paras = synthetic_paragraphs(bank, seed * 7919 + source)
+        keep = [p for k, p in enumerate(paras) if k == 0 or local.random() > 0.2]
+        keep = [with_typos(p, 0.02, local) for p in keep]
+        yield f"doc{i:07d}", [local.choice(BOILERPLATE_HEAD), *keep, local.choice(BOILERPLATE_TAIL).format(year=2024, site="Example")], source

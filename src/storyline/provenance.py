@@ -7,11 +7,12 @@ outlets printing the same wire story are one source, not two, so later stages as
 
 How reuse is found, without comparing all pairs:
 
-1. exact duplicates: a hash of the normalised text;
-2. candidate pairs from three indexes, each bounded per document: MinHash LSH over word
-   shingles (whole-document copies), shared sentence and sampled word n-gram fingerprints
+1. exact duplicates: a hash of the word sequence (punctuation, case and spacing do not count);
+2. candidate pairs from three indexes (``sketch.py``), each bounded per document: MinHash
+   LSH over word shingles (whole-document copies), shared sampled word n-gram fingerprints
    (excerpts: a few pasted paragraphs barely move whole-document Jaccard), and MinHash LSH
    over content-word sets (rewrites, whose wording is changed but whose vocabulary is not);
+   only documents with a candidate are profiled and aligned;
 3. sentence alignment of each candidate pair: verbatim or lightly edited sentences by
    rapidfuzz ratio over normalised text, paraphrased ones by IDF-weighted content-word
    cosine; aligned sentences that follow each other merge into passages;
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import itertools
 import math
 import re
 from collections import Counter, defaultdict
@@ -32,12 +34,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
 from rapidfuzz import fuzz
 from rapidfuzz.process import cdist
 from scipy import sparse
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
+from . import sketch
 from .model import Document, ReuseLink
 from .text import split_sentences as text_sentences
 
@@ -73,8 +75,8 @@ FINGERPRINT_SAMPLE_MOD = 4
 MIN_SHARED_FINGERPRINTS = 2
 # A fingerprint in more documents than this is boilerplate (a tagline, a standard disclaimer).
 MAX_FINGERPRINT_POSTINGS = 50
-# Sentences shorter than this are too generic to fingerprint ("He declined to comment.").
-MIN_FINGERPRINT_SENTENCE_WORDS = 8
+# Documents sketched and indexed together: bounds the temporary arrays (a few MB a batch).
+CANDIDATE_BATCH = 2_000
 
 # --- sentence alignment -----------------------------------------------------------------------
 # rapidfuzz ratio (0-100) over normalised sentences. >= 95: the same sentence up to
@@ -257,17 +259,10 @@ class PairAlignment:
 
 def tokens_with_offsets(text: str, limit: int = MAX_TOKENS) -> list[tuple[str, int, int]]:
     """Lower-case word tokens with character offsets; apostrophes unified so ’ and ' match."""
-    out = []
-    for m in TOKEN_RE.finditer(text):
-        out.append((m.group().lower().replace("\u2019", "'"), m.start(), m.end()))
-        if len(out) >= limit:
-            break
-    return out
-
-
-def normalise(text: str) -> str:
-    """Text compared for duplicates: punctuation, case and spacing do not count."""
-    return " ".join(tok for tok, _, _ in tokens_with_offsets(text))
+    matches = itertools.islice(TOKEN_RE.finditer(text), limit)
+    if "\u2019" in text:
+        return [(m.group().lower().replace("\u2019", "'"), m.start(), m.end()) for m in matches]
+    return [(m.group().lower(), m.start(), m.end()) for m in matches]
 
 
 def stem(word: str) -> str:
@@ -349,10 +344,21 @@ class Profile:
     vectors: sparse.csr_matrix  # one L2-normalised IDF-weighted content-word row per sentence
 
 
-def profile_documents(docs: list[Document]) -> dict[str, Profile]:
-    """Sentences and sentence vectors of every document, over one batch vocabulary and IDF."""
+def profile_documents(
+    docs: list[Document], document_frequency: Mapping[int, int] | None = None, total: int = 0
+) -> dict[str, Profile]:
+    """Sentences and sentence vectors of every document, over one batch vocabulary and IDF.
+
+    The IDF comes from ``document_frequency`` (stem hash -> documents, over ``total``
+    documents, as ``candidate_pairs`` counts them) when given, so only the documents that
+    have candidates need profiling; else from the documents themselves.
+    """
     sentences = {d.id: split_sentences(d) for d in docs}
-    idf = inverse_document_frequency({w for s in sentences[d.id] for w in s.content} for d in docs)
+    if document_frequency is None:
+        idf = inverse_document_frequency({w for s in sentences[d.id] for w in s.content} for d in docs)
+    else:
+        words = {w for sents in sentences.values() for sent in sents for w in sent.content}
+        idf = {w: math.log((1 + total) / (1 + document_frequency.get(sketch.word_hash("c:" + w), 0))) + 1.0 for w in words}
     vocab: dict[str, int] = {}
     for sents in sentences.values():
         for sent in sents:
@@ -607,60 +613,75 @@ def stable_hash(text: str) -> int:
     return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "big")
 
 
-def minhash(items: Iterable[str]) -> MinHash:
-    mh = MinHash(num_perm=MINHASH_PERMUTATIONS, seed=1)
-    mh.update_batch([i.encode("utf-8") for i in items])
-    return mh
+def content_stem(word: str) -> str | None:
+    """The stem a lower-case token contributes to content-word sets, or None for a stop word."""
+    if word in STOP_WORDS or not (len(word) > 2 or word.isdigit()):
+        return None
+    return stem(word.replace("'s", ""))
 
 
-def fingerprints(tokens: list[str], sentences: list[Sentence]) -> set[int]:
-    """Whole-sentence hashes and sampled word 8-gram hashes: what an excerpt keeps."""
-    prints = {stable_hash("s:" + s.norm) for s in sentences if s.words >= MIN_FINGERPRINT_SENTENCE_WORDS}
-    for i in range(len(tokens) - FINGERPRINT_WORDS + 1):
-        h = stable_hash(" ".join(tokens[i : i + FINGERPRINT_WORDS]))
-        if h % FINGERPRINT_SAMPLE_MOD == 0:
-            prints.add(h)
-    return prints
+def new_candidate_index() -> sketch.CandidateIndex:
+    return sketch.CandidateIndex(MAX_CONTENT_CANDIDATES, CONTENT_LSH_THRESHOLD, MIN_SHARED_FINGERPRINTS, MAX_FINGERPRINT_POSTINGS)
 
 
-def candidate_pairs(docs: list[Document], sentences: Mapping[str, list[Sentence]]) -> set[tuple[str, str]]:
-    """Pairs worth aligning, from LSH and fingerprint indexes; never all pairs."""
-    shingle_lsh = MinHashLSH(threshold=SHINGLE_LSH_THRESHOLD, num_perm=MINHASH_PERMUTATIONS)
-    content_lsh = MinHashLSH(threshold=CONTENT_LSH_THRESHOLD, num_perm=MINHASH_PERMUTATIONS)
-    content_hashes: dict[str, MinHash] = {}
-    postings: dict[int, list[str]] = defaultdict(list)
-    pairs: set[tuple[str, str]] = set()
+def new_token_table() -> sketch.TokenTable:
+    return sketch.TokenTable(content_stem)
 
-    def add(x: str, y: str) -> None:
-        if x != y:
-            pairs.add((min(x, y), max(x, y)))
 
-    for doc in docs:
-        tokens = [t for t, _, _ in tokens_with_offsets(doc.clean_text)]
-        shingles = {" ".join(tokens[i : i + SHINGLE_WORDS]) for i in range(max(1, len(tokens) - SHINGLE_WORDS + 1))}
-        sh = minhash(shingles)
-        for other in shingle_lsh.query(sh):
-            add(doc.id, other)
-        shingle_lsh.insert(doc.id, sh)
-        words = {w for s in sentences[doc.id] for w in s.content}
-        ch = minhash(words)
-        near = sorted(content_lsh.query(ch), key=lambda o: -ch.jaccard(content_hashes[o]))
-        for other in near[:MAX_CONTENT_CANDIDATES]:
-            add(doc.id, other)
-        content_lsh.insert(doc.id, ch)
-        content_hashes[doc.id] = ch
-        for fp in fingerprints(tokens, sentences[doc.id]):
-            if len(postings[fp]) <= MAX_FINGERPRINT_POSTINGS:
-                postings[fp].append(doc.id)
-    shared: Counter[tuple[str, str]] = Counter()
-    for ids in postings.values():
-        if 1 < len(ids) <= MAX_FINGERPRINT_POSTINGS:
-            for i, x in enumerate(ids):
-                for y in ids[i + 1 :]:
-                    if x != y:
-                        shared[(min(x, y), max(x, y))] += 1
-    pairs.update(p for p, c in shared.items() if c >= MIN_SHARED_FINGERPRINTS)
-    return pairs
+def sketch_documents(docs: list[Document], table: sketch.TokenTable) -> sketch.BatchSketch:
+    """Shingles, content words and excerpt fingerprints of documents, from their clean text."""
+    words = [sketch.words_of(d.clean_text, MAX_TOKENS) for d in docs]
+    return sketch.sketch_batch(words, table, SHINGLE_WORDS, FINGERPRINT_WORDS, FINGERPRINT_SAMPLE_MOD)
+
+
+@dataclass
+class Candidates:
+    """What one pass over the documents finds: exact duplicates, pairs worth aligning,
+    content-word document frequencies (stem hash -> documents) and which documents repeat a
+    passage internally."""
+
+    pairs: set[tuple[str, str]] = field(default_factory=set)
+    duplicate_of: dict[str, str] = field(default_factory=dict)  # id -> first document with the same text
+    document_frequency: Counter[int] = field(default_factory=Counter)
+    repeating: set[str] = field(default_factory=set)
+
+
+def candidate_pairs(
+    docs: list[Document],
+    index: sketch.CandidateIndex | None = None,
+    table: sketch.TokenTable | None = None,
+    batch_size: int = CANDIDATE_BATCH,
+) -> Candidates:
+    """Exact duplicates and pairs worth aligning, from hash, LSH and fingerprint indexes;
+    never all pairs.
+
+    Documents are added to ``index`` in batches (a new index unless one is given: pass the
+    same index and table again to add documents to a corpus without re-sketching what it
+    holds; pairs and duplicates then include earlier documents). An exact duplicate is not
+    indexed: it stands for the first document with its text.
+    """
+    index = index if index is not None else new_candidate_index()
+    table = table if table is not None else new_token_table()
+    found = Candidates()
+    for start in range(0, len(docs), batch_size):
+        batch = docs[start : start + batch_size]
+        sketches = sketch_documents(batch, table)
+        found.repeating.update(d.id for d, r in zip(batch, sketches.repeats) if r)
+        keep = np.ones(len(batch), dtype=bool)
+        for k, (doc, text, words) in enumerate(zip(batch, sketches.texts.tolist(), sketches.shingle_sizes)):
+            first = index.texts.setdefault(text, doc.id) if words else doc.id
+            if first != doc.id:
+                found.duplicate_of[doc.id] = first
+                keep[k] = False
+        kept = [d for d, k in zip(batch, keep) if k]
+        sketches = sketches.subset(keep)
+        values, counts = sketch.run_lengths(sketches.content)
+        found.document_frequency.update(dict(zip(values.tolist(), counts.tolist())))
+        for a, b in index.add(sketches, [d.id for d in kept]):
+            x, y = index.ids[a], index.ids[b]
+            if x != y:
+                found.pairs.add((min(x, y), max(x, y)))
+    return found
 
 
 # ============================================================================================
@@ -737,37 +758,41 @@ def orient(passages: list[tuple[int, int, int, int]], target_is_left: bool) -> l
     return sorted(oriented, key=lambda p: (p[2], p[0]))
 
 
-def exact_groups(docs: list[Document]) -> list[list[Document]]:
-    by_hash: dict[int, list[Document]] = defaultdict(list)
+def exact_groups(docs: list[Document], duplicate_of: Mapping[str, str]) -> list[list[Document]]:
+    """Documents with the same normalised text, each group sorted by id."""
+    by_first: dict[str, list[Document]] = defaultdict(list)
     for doc in docs:
-        norm = normalise(doc.clean_text)
-        if norm:
-            by_hash[stable_hash(norm)].append(doc)
-    return [sorted(g, key=lambda d: d.id) for g in by_hash.values() if len(g) > 1]
+        if doc.id in duplicate_of:
+            by_first[duplicate_of[doc.id]].append(doc)
+    by_id = {d.id: d for d in docs}
+    return [sorted([by_id[first], *dups], key=lambda d: d.id) for first, dups in by_first.items()]
 
 
 def find_reuse(docs: list[Document]) -> list[ReuseLink]:
     """All reuse among the documents: exact, near, copy, paraphrase and internal links."""
     links: list[ReuseLink] = []
     by_id = {d.id: d for d in docs}
-    duplicate_of: dict[str, str] = {}
-    for group in exact_groups(docs):
+    found = candidate_pairs(docs)
+    stands_for: dict[str, str] = {}  # first document of an exact group -> the group's original
+    for group in exact_groups(docs, found.duplicate_of):
         original = group[0]
         for other in group[1:]:
             chosen, evidence = choose_original(original, other)
             if chosen is other:
                 original = other
+        stands_for[next(d.id for d in group if d.id not in found.duplicate_of)] = original.id
         for other in group:
             if other is original:
                 continue
             _, evidence = choose_original(original, other)
-            duplicate_of[other.id] = original.id
             n = len(other.clean_text)
             links.append(ReuseLink(original.id, other.id, "exact", 1.0, [(0, len(original.clean_text), 0, n)], evidence))
 
-    unique = [d for d in docs if d.id not in duplicate_of]
-    profiles = profile_documents(unique)
-    for x, y in sorted(candidate_pairs(unique, {k: p.sentences for k, p in profiles.items()})):
+    pairs = sorted({tuple(sorted((stands_for.get(x, x), stands_for.get(y, y)))) for x, y in found.pairs})
+    involved = sorted({x for pair in pairs for x in pair})
+    unique = len(docs) - len(found.duplicate_of)
+    profiles = profile_documents([by_id[x] for x in involved], found.document_frequency, unique)
+    for x, y in pairs:
         left, right = by_id[x], by_id[y]
         al = align(left, right, profiles)
         if not al.is_reuse():
@@ -786,7 +811,8 @@ def find_reuse(docs: list[Document]) -> list[ReuseLink]:
             )
         )
     for doc in docs:
-        link = internal_duplicates(doc)
+        # only documents where some word 8-gram recurs can repeat a 10-word passage
+        link = internal_duplicates(doc) if doc.id in found.repeating else None
         if link is not None:
             links.append(link)
     return links

@@ -1,0 +1,444 @@
+"""Fast candidate generation for provenance: which document pairs are worth aligning.
+
+Three indexes, each bounded per document, as in ``provenance``'s docstring: MinHash LSH over
+word 3-shingles (whole copies), LSH over content-word sets (rewrites) and shared sampled
+word 8-grams (excerpts). What makes it fast:
+
+- every distinct word is hashed once (blake2b, stable across runs) and cached in a
+  ``TokenTable`` the caller owns; shingles and n-grams are combined from word hashes in numpy;
+- signatures are one-permutation MinHash with rotation densification (Li, Owen & Zhang 2012;
+  Shrivastava & Li 2014): one 64-bit hash per shingle, its top bits pick one of 128 bins,
+  the minimum per bin is the signature. Its Jaccard estimate is as accurate as 128
+  independent permutations at a fraction of the cost;
+- LSH buckets are sorted numpy arrays, not dictionaries: adding a batch searches the sorted
+  keys of earlier batches and merges, so an index grows document by document (incremental
+  use) with memory proportional to the documents, a few hundred bytes each.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import operator
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+# --- constants (the provenance thresholds they implement are explained in provenance.py) ----
+SIGNATURE_BINS = 128  # as MINHASH_PERMUTATIONS: Jaccard estimate within about +-0.09
+BIN_SHIFT = np.uint64(64 - 7)  # top 7 bits of a shingle hash pick its bin (2**7 = 128 bins)
+VALUE_MASK = np.uint64((1 << 57) - 1)
+EMPTY = np.uint64(1 << 63)  # no shingle fell in this bin (before densification)
+# LSH bands x rows, datasketch's optimum (false positive = false negative weight) for its
+# threshold with 128 permutations: 0.12 -> (64, 2); 0.25 -> (42, 3).
+SHINGLE_BANDS, SHINGLE_ROWS = 64, 2
+CONTENT_BANDS, CONTENT_ROWS = 42, 3
+# An LSH bucket holding more documents than this is one story copied very many times (or a
+# template): each newcomer pairs with its first members only, so the cost stays linear and
+# the copies stay connected to the earliest ones.
+MAX_LSH_BUCKET = 50
+# Odd multipliers for combining word hashes into n-gram hashes (any odd 64-bit constants).
+COMBINE = np.uint64(0x9E3779B97F4A7C15)
+MIX1 = np.uint64(0xBF58476D1CE4E5B9)
+MIX2 = np.uint64(0x94D049BB133111EB)
+
+
+def mix(h: np.ndarray) -> np.ndarray:
+    """splitmix64 finaliser: spreads the bits of combined hashes (uint64 arithmetic wraps)."""
+    h = h ^ (h >> np.uint64(30))
+    h = h * MIX1
+    h = h ^ (h >> np.uint64(27))
+    h = h * MIX2
+    return h ^ (h >> np.uint64(31))
+
+
+def word_hash(word: str) -> int:
+    return int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+@dataclass
+class TokenTable:
+    """Word -> number, and per number the word's hash and its content-word stem hash (0 for
+    stop words), filled on first sight; owned by the caller so runs are independent.
+    Bounded: past ``max_words`` words it starts afresh (hashes are stable, so nothing
+    changes but the time to refill)."""
+
+    content_stem: Callable[[str], str | None]  # provenance decides what a content word is
+    max_words: int = 2_000_000
+    numbers: dict[str, int] = field(default_factory=dict)
+    hashes: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.uint64))
+    stems: dict[str, int] = field(default_factory=dict)  # content stem -> stem number (from 1; 0: none)
+    stem_of: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))  # word number -> stem number
+    stem_hashes: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=np.uint64))  # stem number -> hash
+
+    def learn(self, words: Iterable[str]) -> None:
+        missing = set(words).difference(self.numbers)
+        if not missing:
+            return
+        if len(self.numbers) + len(missing) > self.max_words:
+            self.numbers.clear()
+            self.stems.clear()
+            self.hashes, self.stem_of, self.stem_hashes = self.hashes[:0], self.stem_of[:0], self.stem_hashes[:1]
+            missing = set(words)
+        new = sorted(missing)
+        first = len(self.numbers)
+        self.numbers.update(zip(new, range(first, first + len(new))))
+        end = first + len(new)
+        if end > len(self.hashes):  # grow by doubling: adding words stays linear overall
+            capacity = max(end, 2 * len(self.hashes), 1024)
+            self.hashes = np.resize(self.hashes, capacity)
+            self.stem_of = np.resize(self.stem_of, capacity)
+        self.hashes[first:end] = [word_hash(w) for w in new]
+        stems = [self.content_stem(w) for w in new]
+        fresh = sorted({s for s in stems if s and s not in self.stems})
+        self.stems.update(zip(fresh, range(len(self.stems) + 1, len(self.stems) + 1 + len(fresh))))
+        self.stem_hashes = np.concatenate([self.stem_hashes, np.array([word_hash("c:" + s) for s in fresh], dtype=np.uint64)])
+        self.stem_of[first:end] = [self.stems[s] if s else 0 for s in stems]
+
+    def word_numbers(self, words: list[str]) -> np.ndarray:
+        self.learn(words)
+        return np.fromiter(map(self.numbers.__getitem__, words), dtype=np.int64, count=len(words))
+
+
+def ngram_hashes(words: np.ndarray, n: int) -> np.ndarray:
+    """Hashes of every run of n consecutive word hashes (one hash for shorter texts)."""
+    if len(words) == 0:
+        return words
+    if len(words) < n:
+        n = len(words)
+    m = len(words) - n + 1
+    h = words[:m].copy()
+    for k in range(1, n):
+        h = h * COMBINE + words[k : k + m]
+    return mix(h)
+
+
+def signatures(hashes: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """One-permutation MinHash signatures, (documents, 128) uint64, densified by rotation.
+
+    ``hashes`` holds every document's hashes one after the other, ``sizes`` how many each.
+    An empty bin takes the value of the next non-empty bin to its right (circularly) plus a
+    distance offset, so two documents agree on it exactly when they agree on that bin.
+    """
+    n = len(sizes)
+    sig = np.full((n, SIGNATURE_BINS), EMPTY, dtype=np.uint64)
+    if len(hashes):
+        doc = np.repeat(np.arange(n), sizes)
+        bins = (hashes >> BIN_SHIFT).astype(np.int64)
+        np.minimum.at(sig, (doc, bins), hashes & VALUE_MASK)
+    return densify(sig)
+
+
+def densify(sig: np.ndarray) -> np.ndarray:
+    """Rotation densification of every row at once (rows with no value at all stay empty)."""
+    filled = sig != EMPTY
+    partial = np.flatnonzero(~filled.all(axis=1) & filled.any(axis=1))
+    if not len(partial):
+        return sig
+    rows, bins = sig[partial], filled[partial]
+    width = SIGNATURE_BINS
+    positions = np.where(np.concatenate([bins, bins], axis=1), np.arange(2 * width), 2 * width)
+    following = np.minimum.accumulate(positions[:, ::-1], axis=1)[:, ::-1][:, :width]  # next filled bin, circularly
+    distance = (following - np.arange(width)).astype(np.uint64)
+    taken = np.take_along_axis(rows, following % width, axis=1)
+    sig[partial] = np.where(bins, rows, (taken + distance * COMBINE) & VALUE_MASK)
+    return sig
+
+
+def band_keys(sig: np.ndarray, bands: int, rows: int) -> np.ndarray:
+    """(documents, bands) keys: each band's rows folded into one 64-bit key, band id mixed in."""
+    keys = np.zeros((sig.shape[0], bands), dtype=np.uint64)
+    for r in range(rows):
+        keys = keys * COMBINE + sig[:, r : bands * rows : rows][:, :bands]
+    return mix(keys + np.arange(bands, dtype=np.uint64) * MIX1)
+
+
+def banded(sig: np.ndarray, sizes: np.ndarray, numbers: np.ndarray, bands: int, rows: int) -> tuple[np.ndarray, np.ndarray]:
+    """Band keys and their documents, leaving out empty documents (they would all collide)."""
+    present = sizes > 0
+    keys = band_keys(sig[present], bands, rows)
+    return keys.ravel(), np.repeat(numbers[present], bands)
+
+
+def sorted_unique(values: np.ndarray) -> np.ndarray:
+    """np.unique by sorting (numpy's hash-based unique is several times slower on big arrays)."""
+    values = np.sort(values)
+    return values[np.r_[True, values[1:] != values[:-1]]] if len(values) else values
+
+
+def estimated_jaccard(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Row-wise share of equal signature values."""
+    return (a == b).mean(axis=-1)
+
+
+@dataclass
+class SortedPostings:
+    """(key, document) postings in sorted segments whose sizes halve from the first: adding a
+    batch sorts it into a new segment and merges equal-sized neighbours (as a binary counter
+    carries), so n postings cost O(n log n) in all and a lookup searches O(log n) segments.
+
+    A bucket larger than ``max_bucket`` either pairs each newcomer with its earliest
+    ``max_bucket`` members in each segment (``skip_large`` False: many copies of one story
+    stay linked to the first ones, at bounded cost) or is ignored (``skip_large`` True:
+    boilerplate fingerprints).
+    """
+
+    max_bucket: int
+    skip_large: bool = False
+    segments: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
+
+    def add(self, keys: np.ndarray, docs: np.ndarray) -> np.ndarray:
+        """Insert postings; return (new doc, other doc) pairs that share a key."""
+        order = np.argsort(keys, kind="stable")
+        keys, docs = keys[order], docs[order].astype(np.int32)
+        bounds = [(np.searchsorted(k, keys, "left"), np.searchsorted(k, keys, "right")) for k, _ in self.segments]
+        earlier = sum((hi - lo for lo, hi in bounds), np.zeros(len(keys), dtype=np.int64))
+        new_members = np.searchsorted(keys, keys, side="right") - np.searchsorted(keys, keys, side="left")
+        too_big = (earlier + new_members > self.max_bucket) if self.skip_large else np.zeros(len(keys), dtype=bool)
+        pairs = [bucket_pairs(keys, docs, self.max_bucket, self.skip_large, earlier)]
+        for (lo, hi), (_, seg_docs) in zip(bounds, self.segments):
+            hits = np.flatnonzero((hi > lo) & ~too_big)
+            if len(hits):
+                counts = np.minimum(hi[hits] - lo[hits], self.max_bucket)
+                new = np.repeat(docs[hits], counts)
+                offsets = np.repeat(lo[hits] - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
+                pairs.append(np.stack([new.astype(np.int64), seg_docs[offsets].astype(np.int64)], axis=1))
+        self.segments.append((keys, docs))
+        while len(self.segments) > 1 and len(self.segments[-2][0]) <= 2 * len(self.segments[-1][0]):
+            (k1, d1), (k2, d2) = self.segments[-2], self.segments[-1]
+            merged = np.concatenate([k1, k2])
+            order = np.argsort(merged, kind="stable")  # two sorted runs: timsort merges them in linear time
+            self.segments[-2:] = [(merged[order], np.concatenate([d1, d2])[order])]
+        return np.concatenate(pairs)
+
+    def nbytes(self) -> int:
+        return sum(k.nbytes + d.nbytes for k, d in self.segments)
+
+
+def bucket_pairs(keys: np.ndarray, docs: np.ndarray, max_bucket: int, skip_large: bool, earlier: np.ndarray) -> np.ndarray:
+    """Pairs of documents within each bucket of sorted new keys (see SortedPostings)."""
+    if len(keys) < 2:
+        return np.empty((0, 2), dtype=np.int64)
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    sizes = np.diff(np.r_[starts, len(keys)])
+    if skip_large:
+        sizes = np.where(sizes + earlier[starts] > max_bucket, 0, sizes)
+    out = []
+    for size in np.unique(sizes[sizes >= 2]):
+        at = starts[sizes == size]
+        i, j = np.triu_indices(int(size), k=1)
+        keep = i < max_bucket  # each member pairs with the bucket's first max_bucket members
+        i, j = i[keep], j[keep]
+        out.append(np.stack([docs[at[:, None] + i].ravel(), docs[at[:, None] + j].ravel()], axis=1).astype(np.int64))
+    return np.concatenate(out) if out else np.empty((0, 2), dtype=np.int64)
+
+
+@dataclass
+class BatchSketch:
+    """What candidate generation keeps of a batch of documents: per kind, every document's
+    hashes one after the other, and how many each document has."""
+
+    shingles: np.ndarray  # word 3-shingle hashes
+    shingle_sizes: np.ndarray
+    content: np.ndarray  # distinct content-word stem hashes
+    content_sizes: np.ndarray
+    prints: np.ndarray  # distinct sampled word 8-gram hashes
+    print_sizes: np.ndarray
+    texts: np.ndarray  # one hash of each document's whole word sequence (exact duplicates)
+    repeats: np.ndarray  # whether a word 8-gram occurs twice in the document
+
+    def __len__(self) -> int:
+        return len(self.shingle_sizes)
+
+    def subset(self, keep: np.ndarray) -> BatchSketch:
+        """The sketches of the documents where ``keep`` is true."""
+        def part(values: np.ndarray, sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            return values[np.repeat(keep, sizes)], sizes[keep]
+
+        return BatchSketch(*part(self.shingles, self.shingle_sizes), *part(self.content, self.content_sizes),
+                           *part(self.prints, self.print_sizes), self.texts[keep], self.repeats[keep])
+
+
+def ragged_ngrams(hashes: np.ndarray, sizes: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Word n-gram hashes of each document in a concatenation (a document shorter than n
+    gives one hash of all its words, as ngram_hashes does)."""
+    starts = np.cumsum(sizes) - sizes
+    grams = ngram_hashes(hashes, n) if len(hashes) >= n else hashes[:0]
+    counts = np.maximum(sizes - n + 1, 0)
+    keep = np.repeat(starts, counts) + (np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts))
+    out, out_sizes = grams[keep], counts
+    short = np.flatnonzero((sizes > 0) & (sizes < n))
+    if len(short):  # rare: mend short documents one by one
+        pieces = np.split(out, np.cumsum(out_sizes)[:-1])
+        for d in short:
+            pieces[d] = ngram_hashes(hashes[starts[d] : starts[d] + sizes[d]], n)
+        out_sizes = np.array([len(p) for p in pieces])
+        out = np.concatenate(pieces)
+    return out, out_sizes
+
+
+def sketch_batch(
+    word_lists: list[list[str]], table: TokenTable, shingle_words: int, print_words: int, sample_mod: int
+) -> BatchSketch:
+    """Sketches of a batch of documents given as word lists; words are looked up once a batch."""
+    all_words = list(itertools.chain.from_iterable(word_lists))
+    table.learn(all_words)
+    sizes = np.array([len(w) for w in word_lists], dtype=np.int64)
+    numbers = np.array(operator.itemgetter(*all_words)(table.numbers) if len(all_words) > 1 else [table.numbers[w] for w in all_words], dtype=np.int64)
+    hashes = table.hashes[numbers]
+    shingles, shingle_sizes = ragged_ngrams(hashes, sizes, shingle_words)
+    # distinct content stems per document: sort (document, stem number) keys, small integers
+    width = len(table.stem_hashes)
+    stems = table.stem_of[numbers]
+    keyed = sorted_unique((np.repeat(np.arange(len(sizes), dtype=np.int64), sizes) * width + stems)[stems != 0])
+    doc_of, stem_number = np.divmod(keyed, width)
+    content, content_sizes = table.stem_hashes[stem_number], np.bincount(doc_of, minlength=len(sizes))
+    grams, gram_sizes = ragged_ngrams(hashes, np.where(sizes >= print_words, sizes, 0), print_words)
+    gram_doc = np.repeat(np.arange(len(sizes)), gram_sizes)
+    repeats = np.zeros(len(sizes), dtype=bool)
+    order = np.argsort(grams ^ mix(gram_doc.astype(np.uint64) + np.uint64(1)))
+    doubled = order[1:][np.diff(grams[order] ^ mix(gram_doc[order].astype(np.uint64) + np.uint64(1))) == 0]
+    repeats[gram_doc[doubled]] = True
+    sampled = grams % np.uint64(sample_mod) == 0
+    prints, print_sizes = grams[sampled], np.bincount(gram_doc[sampled], minlength=len(sizes))
+    if repeats.any():  # a passage repeated inside a document: its fingerprints once each
+        pieces = np.split(prints, np.cumsum(print_sizes)[:-1])
+        pieces = [np.unique(p) if r else p for p, r in zip(pieces, repeats)]
+        print_sizes = np.array([len(p) for p in pieces], dtype=np.int64)
+        prints = np.concatenate(pieces) if pieces else prints
+    texts = text_hashes(hashes, sizes)
+    return BatchSketch(shingles, shingle_sizes, content, content_sizes, prints, print_sizes, texts, repeats)
+
+
+def text_hashes(hashes: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """One order-sensitive hash per document of its word hashes (0 for a document without words)."""
+    position = np.arange(len(hashes), dtype=np.uint64) - np.repeat(np.cumsum(sizes) - sizes, sizes).astype(np.uint64)
+    mixed = mix(hashes + position * COMBINE)
+    sums = np.zeros(len(sizes), dtype=np.uint64)
+    present = sizes > 0
+    if present.any():
+        sums[present] = np.add.reduceat(mixed, (np.cumsum(sizes) - sizes)[present])
+    return mix(sums + sizes.astype(np.uint64))
+
+
+@dataclass
+class CandidateIndex:
+    """Documents added so far and the indexes that pair them; add batches as they come.
+
+    ``add`` returns the candidate pairs each new document forms with the documents before it
+    (and within its batch), as positions in the order of addition (``ids`` names them).
+    """
+
+    max_content_candidates: int
+    min_content_jaccard: float
+    min_shared_prints: int
+    max_print_postings: int
+    size: int = 0
+    shingle_bands: SortedPostings = field(default_factory=lambda: SortedPostings(MAX_LSH_BUCKET))
+    content_bands: SortedPostings = field(default_factory=lambda: SortedPostings(MAX_LSH_BUCKET))
+    prints: SortedPostings | None = None
+    ids: list[str] = field(default_factory=list)  # document ids in the order of addition
+    texts: dict[int, str] = field(default_factory=dict)  # whole-text hash -> first document with it
+    # content-word signatures (uint32 is plenty to compare them), grown by doubling
+    content_signatures: np.ndarray = field(default_factory=lambda: np.empty((0, SIGNATURE_BINS), dtype=np.uint32))
+
+    def __post_init__(self) -> None:
+        if self.prints is None:
+            self.prints = SortedPostings(self.max_print_postings, skip_large=True)
+
+    def add(self, batch: BatchSketch, ids: list[str]) -> set[tuple[int, int]]:
+        self.ids.extend(ids)
+        n0, n = self.size, len(batch)
+        numbers = np.arange(n0, n0 + n)
+        self.size += n
+        pairs: set[tuple[int, int]] = set()
+        shingle_sig = signatures(batch.shingles, batch.shingle_sizes)
+        keys, docs = banded(shingle_sig, batch.shingle_sizes, numbers, SHINGLE_BANDS, SHINGLE_ROWS)
+        pairs.update(normalised_pairs(self.shingle_bands.add(keys, docs)))
+        content_sig = signatures(batch.content, batch.content_sizes)
+        if self.size > len(self.content_signatures):
+            grown = np.zeros((max(self.size, 2 * len(self.content_signatures)), SIGNATURE_BINS), dtype=np.uint32)
+            grown[:n0] = self.content_signatures[:n0]
+            self.content_signatures = grown
+        self.content_signatures[n0 : n0 + n] = content_sig.astype(np.uint32)
+        keys, docs = banded(content_sig, batch.content_sizes, numbers, CONTENT_BANDS, CONTENT_ROWS)
+        pairs.update(self.best_content_pairs(self.content_bands.add(keys, docs)))
+        found = self.prints.add(batch.prints, np.repeat(numbers, batch.print_sizes))
+        pairs.update(self.shared_print_pairs(found))
+        return pairs
+
+    def nbytes(self) -> int:
+        """Memory the index holds (arrays only), for the scale benchmark."""
+        return self.shingle_bands.nbytes() + self.content_bands.nbytes() + self.prints.nbytes() + self.content_signatures.nbytes
+
+    def best_content_pairs(self, found: np.ndarray) -> set[tuple[int, int]]:
+        """Each document's most similar content-word neighbours only (one big story shares a vocabulary)."""
+        found = unique_pairs(found)
+        if not len(found):
+            return set()
+        sim = estimated_jaccard(self.content_signatures[found[:, 0]], self.content_signatures[found[:, 1]])
+        close = sim >= self.min_content_jaccard  # LSH's S-curve lets lower pairs through; verify
+        found, sim = found[close], sim[close]
+        if not len(found):
+            return set()
+        keep: set[tuple[int, int]] = set()
+        both = np.concatenate([found, found[:, ::-1]])
+        sims = np.concatenate([sim, sim])
+        order = np.lexsort((-sims, both[:, 0]))  # by document, most similar first
+        both = both[order]
+        starts = np.flatnonzero(np.r_[True, both[1:, 0] != both[:-1, 0]])
+        rank = np.arange(len(both)) - np.repeat(starts, np.diff(np.r_[starts, len(both)]))
+        for a, b in both[rank < self.max_content_candidates]:
+            keep.add((int(min(a, b)), int(max(a, b))))
+        return keep
+
+    def shared_print_pairs(self, found: np.ndarray) -> set[tuple[int, int]]:
+        if not len(found):
+            return set()
+        keys = pair_keys(found)
+        values, counts = run_lengths(keys)
+        return {divmod(int(k), PAIR_BASE) for k in values[counts >= self.min_shared_prints]}
+
+
+PAIR_BASE = 1 << 32  # a pair (a, b) of document positions is the integer a * PAIR_BASE + b
+
+
+def pair_keys(found: np.ndarray) -> np.ndarray:
+    """Pairs as integers, smaller position first, self-pairs dropped."""
+    if not len(found):
+        return np.empty(0, dtype=np.int64)
+    a, b = found.min(axis=1).astype(np.int64), found.max(axis=1).astype(np.int64)
+    keep = a != b
+    return a[keep] * PAIR_BASE + b[keep]
+
+
+def run_lengths(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct values and how often each occurs."""
+    values = np.sort(values)
+    if not len(values):
+        return values, np.empty(0, dtype=np.int64)
+    starts = np.flatnonzero(np.r_[True, values[1:] != values[:-1]])
+    return values[starts], np.diff(np.r_[starts, len(values)])
+
+
+def unique_pairs(found: np.ndarray) -> np.ndarray:
+    keys = sorted_unique(pair_keys(found))
+    return np.stack([keys // PAIR_BASE, keys % PAIR_BASE], axis=1)
+
+
+def normalised_pairs(found: np.ndarray) -> set[tuple[int, int]]:
+    return {divmod(int(k), PAIR_BASE) for k in sorted_unique(pair_keys(found))}
+
+
+TOKEN_RE = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
+
+
+def words_of(text: str, limit: int) -> list[str]:
+    """Lower-case word tokens, apostrophes unified: the same tokens as provenance.tokens_with_offsets."""
+    low = text.lower()
+    if len(low) == len(text):  # lower-casing kept every character one character: same tokens
+        return TOKEN_RE.findall(low.replace("\u2019", "'"))[:limit]
+    # "İ" lower-cases to two characters, the second not a word character
+    return [m.group().lower().replace("\u2019", "'") for m in itertools.islice(TOKEN_RE.finditer(text), limit)]
