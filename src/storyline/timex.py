@@ -19,7 +19,7 @@ the reference unless the clause speaks of the future ("will", "is expected to",
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from storyline.knowledge import Knowledge
@@ -190,8 +190,8 @@ def _rules() -> list[tuple[str, re.Pattern]]:
             re.compile(
                 rf"(?:(?:(?:around|about)\s+)?{_CLOCK}\s+(?:on\s+)?)?"
                 rf"(?:(?P<pre>last|next|this|coming|past|later\s+on|earlier\s+on|early|late)\s+)?"
-                rf"{_NAMED_DAY_GUARD}(?P<wd>{_WEEKDAY})(?:'s|\u2019s)?(?:\s+(?P<part>{_DAYPART})\b)?"
-                rf"(?:,?\s*(?P<paren>\()?\s*{_DM}(?:,?\s+(?P<wy>{_YEAR}))?(?(paren)\s*\)))?",
+                rf"{_NAMED_DAY_GUARD}(?P<wd>{_WEEKDAY})(?:(?=['\u2019]s\b)|(?:\s+(?P<part>{_DAYPART})\b)?"
+                rf"(?:,?\s*(?P<paren>\()?\s*{_DM}(?:,?\s+(?P<wy>{_YEAR}))?(?(paren)\s*\)))?)",
             ),
         ),
         ("dmy", re.compile(rf"(?<!\d)(?P<d>{_DAY})\s+(?:of\s+)?(?P<m>{_MONTH}),?\s+(?P<y>{_YEAR})(?!\d)")),
@@ -227,8 +227,8 @@ def _rules() -> list[tuple[str, re.Pattern]]:
             ),
         ),
         ("clock", re.compile(rf"(?:\b(?:around|about)\s+)?\b{_CLOCK}(?:\s+(?P<w>yesterday|today|tomorrow|tonight))?", ci)),
-        ("ref", re.compile(r"\b(?P<w>right\s+now|now|currently|current|nowadays|at\s+present|these\s+days|recently|in\s+recent\s+(?:years|months|weeks|days)|recent\s+(?:years|months|weeks|days)|recent|the\s+past|in\s+the\s+future|the\s+future|(?:the\s+)?coming\s+(?:years|months|weeks|days|quarters)|(?<=\bat\s)a\s+later\s+date|(?:the\s+)?(?:near|distant|foreseeable)\s+future)\b", ci)),
-        ("decade", re.compile(r"\b(?:the\s+)?(?:(?P<c>1[6-9]|20)(?P<d>\d)0|'(?P<s>\d)0)s\b", ci)),
+        ("ref", re.compile(r"\b(?P<w>right\s+now|now|currently|current|nowadays|at\s+present|these\s+days|recently|recent\s+(?:years|months|weeks|days|quarters)|recent|the\s+past|the\s+future|(?:the\s+)?coming\s+(?:years|months|weeks|days|quarters)|(?<=\bat\s)a\s+later\s+date|(?:the\s+)?(?:near|distant|foreseeable)\s+future)\b", ci)),
+        ("decade", re.compile(r"\b(?:the\s+)?(?:(?:early|mid-?|late)[\s-]*)?(?:(?P<c>1[6-9]|20)(?P<d>\d)0|'(?P<s>\d)0)s\b", ci)),
         (
             "quarter",
             re.compile(
@@ -278,7 +278,7 @@ def _rules() -> list[tuple[str, re.Pattern]]:
         # ages ("52 years old", "a 136-year-old firm") are not temporal expressions in TimeML corpora
         (
             "duration",
-            re.compile(rf"\b(?P<n>{_NUM})(?:\s+(?:more|additional|straight|consecutive))?(?:\s+|-)(?P<u>{_UNIT})(?:-long)?\b(?![\s-]+old\b)", ci),
+            re.compile(rf"\b(?:the\s+(?:latest\s+|full\s+)?)?(?P<n>{_NUM})(?:\s+(?:more|additional|straight|consecutive))?(?:\s+|-)(?P<u>{_UNIT})(?:-long)?\b(?![\s-]+old\b)", ci),
         ),
         ("duration", re.compile(r"\b(?:the\s+)?(?P<u>days|weeks|months|years)\s+(?:ahead|to\s+come)\b", ci)),
         ("month", re.compile(rf"(?:\b(?P<pre>early|late|mid-?|last|next|this|in|by|until|since|of|from|through)\s+)?(?P<m>{_MONTH})(?![\w])")),
@@ -305,8 +305,32 @@ def parse_temporal_expressions(text: str) -> list[ParsedTimex]:
         if kept and p.start < kept[-1].end:
             continue
         # a longer match starting later but covering more is rare; first-longest wins
-        kept.append(p)
+        kept.append(_with_modifier(text, p, kept[-1].end if kept else 0))
     return kept
+
+
+# TimeML spans include the modifiers in front of an expression ("nearly four years ago",
+# "the end of 1994", "late yesterday"); the value stays that of the bare expression.
+MODIFIER_BEFORE = re.compile(
+    r"(?:\bthe\s+(?:very\s+)?(?:end|beginning|start|middle|close)\s+of|\b(?:about|almost|nearly|roughly|around"
+    r"|approximately|at\s+least|more\s+than|less\s+than|fewer\s+than|only|just))\s+$",
+    re.IGNORECASE,
+)
+DAY_MODIFIER_BEFORE = re.compile(r"\b(?:early|late|later|earlier)\s+$", re.IGNORECASE)
+MODIFIER_LOOKBACK_CHARS = 30
+
+
+def _with_modifier(text: str, p: ParsedTimex, floor: int) -> ParsedTimex:
+    """``p`` with its span widened over a modifier right before it (never into ``floor``)."""
+    if p.type not in ("DATE", "DURATION", "TIME") or p.fixed in ("PAST_REF", "PRESENT_REF", "FUTURE_REF"):
+        return p
+    lo = max(floor, p.start - MODIFIER_LOOKBACK_CHARS)
+    before = text[lo : p.start]
+    m = MODIFIER_BEFORE.search(before) or (DAY_MODIFIER_BEFORE.search(before) if p.kind == "relday" else None)
+    if m is None:
+        return p
+    start = lo + m.start()
+    return replace(p, start=start, text=text[start : p.end])
 
 
 def year_value(word: str) -> int:
@@ -460,6 +484,9 @@ def _parse_match(kind: str, m: re.Match, text: str) -> ParsedTimex | None:
         return ParsedTimex(**base, unit="reported_quarter", offset=-4 if g["ago"] else 0)
     if kind in ("quarter", "half"):
         q = {"first": 1, "second": 2, "third": 3, "fourth": 4}.get(g["o"].lower()) or int(g["o"][0])
+        lead = re.match(r"the\s+(?=\w+-(?:quarter|half)\b)", m.group(), re.IGNORECASE)
+        if lead:  # "the third-quarter loss": the adjective alone is the expression (TimeML)
+            base = {**base, "start": start + lead.end(), "text": m.group()[lead.end() :]}
         year = g["y"] or g["y2"]
         if year:
             return ParsedTimex(**base, fixed=f"{year}-{'Q' if kind == 'quarter' else 'H'}{q}")
