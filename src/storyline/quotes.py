@@ -77,7 +77,7 @@ _SPEECH_VERBS = (
     "asks|answered|answers|replies|responds|joked|jokes|quipped|quips|shouted|shouts|yelled|yells|"
     "screamed|chanted|retorted|countered|counters|charged|barked|exclaimed|snapped|boasted|boasts|"
     "vowed|vows|pledged|lamented|demanded|demands|interjected|proclaimed|mused|tweets|"
-    "quoted|recounted|recalls|pointed\s+out|went\s+on|shot\s+back|fired\s+back"
+    r"quoted|recounted|recalls|pointed\s+out|went\s+on|shot\s+back|fired\s+back"
 )
 _PARTICIPLES = (
     "saying|adding|noting|stating|insisting|stressing|emphasi[sz]ing|explaining|arguing|warning|claiming|"
