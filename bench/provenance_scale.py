@@ -3,7 +3,7 @@
 N synthetic documents of about 600 words made of real sentences (bench/syndication.py), a
 known share of them copies of earlier ones (paragraphs dropped, typos, boilerplate). Each
 (tool, N) runs in its own subprocess so peak RSS (``resource.getrusage``) is its own; the
-RSS the documents themselves take (measured before the tool starts) is reported apart.
+RSS the process holds once the documents are built (before the tool starts) is reported apart.
 Times are CPU seconds of the process (the machine is shared; wall time is printed too).
 
 - datasketch: 5-word shingles, MinHash (128 permutations), MinHashLSH insert + query,
@@ -25,6 +25,7 @@ import re
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -39,11 +40,18 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def build_documents(n: int):
+def current_rss_mb() -> float:
+    with open("/proc/self/statm") as handle:
+        return int(handle.read().split()[1]) * resource.getpagesize() / 2**20
+
+
+def build_documents(n: int, bank_file: Path | None = None):
     import syndication as syn
     from storyline.model import Document, Paragraph
 
-    bank = syn.sentence_bank()
+    # the parent reads the article pool once and passes its sentences in a file, so loading
+    # the pool does not set the worker's peak RSS
+    bank = json.loads(bank_file.read_text(encoding="utf-8")) if bank_file else syn.sentence_bank()
     docs, copies = [], []
     for doc_id, paragraphs, source in syn.synthetic_corpus(n, COPY_SHARE, bank, SEED):
         text, spans = "", []
@@ -77,7 +85,7 @@ def run_datasketch(docs) -> set[tuple[str, str]]:
 def run_candidates(docs) -> set[tuple[str, str]]:
     from storyline import provenance as pv
 
-    return pv.candidate_pairs(docs)[0]
+    return pv.candidate_pairs(docs).pairs
 
 
 def run_find_reuse(docs) -> set[tuple[str, str]]:
@@ -90,9 +98,9 @@ def run_find_reuse(docs) -> set[tuple[str, str]]:
     }
 
 
-def worker(tool: str, n: int) -> dict:
-    docs, copies = build_documents(n)
-    base = peak_rss_mb()
+def worker(tool: str, n: int, bank_file: Path) -> dict:
+    docs, copies = build_documents(n, bank_file)
+    base = current_rss_mb()
     run = {"datasketch": run_datasketch, "storyline-candidates": run_candidates, "storyline-find_reuse": run_find_reuse}[tool]
     start, cpu = time.perf_counter(), time.process_time()
     pairs = run(docs)
@@ -104,9 +112,9 @@ def worker(tool: str, n: int) -> dict:
     }
 
 
-def measure(tool: str, n: int) -> dict:
+def measure(tool: str, n: int, bank_file: Path) -> dict:
     out = subprocess.run(
-        [sys.executable, __file__, "--worker", tool, str(n)], capture_output=True, text=True, check=True,
+        [sys.executable, __file__, "--worker", tool, str(n), str(bank_file)], capture_output=True, text=True, check=True,
         cwd=Path(__file__).parent,
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -118,17 +126,21 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--large", action="store_true", help="also N = 100,000")
     ap.add_argument("--sizes", type=int, nargs="*", help="explicit N values")
     ap.add_argument("--tools", nargs="*", default=list(TOOLS), choices=TOOLS)
-    ap.add_argument("--worker", nargs=2, help=argparse.SUPPRESS)
+    ap.add_argument("--worker", nargs=3, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.worker:
-        print(json.dumps(worker(args.worker[0], int(args.worker[1]))))
+        print(json.dumps(worker(args.worker[0], int(args.worker[1]), Path(args.worker[2]))))
         return
+    import syndication as syn
+
+    bank_file = Path(tempfile.mkdtemp()) / "sentences.json"
+    bank_file.write_text(json.dumps(syn.sentence_bank()), encoding="utf-8")
     sizes = args.sizes or ([1_000] if args.quick else [1_000, 10_000] + ([100_000] if args.large else []))
     print(f"{'tool':22} {'N':>8} {'cpu s':>9} {'wall s':>8} {'docs/s':>9} {'peak RSS MB':>12} {'docs MB':>8} {'pairs':>8} {'copies found':>13}")
     results: dict[tuple[str, int], dict] = {}
     for n in sizes:
         for tool in args.tools:
-            r = measure(tool, n)
+            r = measure(tool, n, bank_file)
             results[(tool, n)] = r
             print(f"{tool:22} {n:>8} {r['seconds']:>9.2f} {r['wall']:>8.2f} {r['docs_per_s']:>9.0f} {r['peak_rss_mb']:>12.0f} "
                   f"{r['docs_rss_mb']:>8.0f} {r['pairs']:>8} {r['copies_found']:>6}/{r['copies']:<6}", flush=True)

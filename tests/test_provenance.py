@@ -430,3 +430,45 @@ def test_dedup_text_output_names_clusters_by_relative_path(tmp_path):
     assert report.clusters == [["000_4d0162f69c1c7a40.txt", "sub/001_167d99fbde11abbb.txt"]]
     text = dedup.render_text(report)
     assert "sub/001_167d99fbde11abbb.txt -> 000_4d0162f69c1c7a40.txt  paraphrase" in text
+
+
+# --- candidate generation (sketch.py) ---------------------------------------------------------
+
+
+def test_adding_documents_to_an_index_finds_what_one_batch_finds(seeds):
+    from storyline import sketch
+
+    docs = sorted(seeds.values(), key=lambda d: d.id)
+    excerpt = make_doc("excerpt", seeds["003"].paragraph_texts()[:3] + seeds["002"].paragraph_texts()[1:4])
+    docs.append(excerpt)
+    at_once = pv.candidate_pairs(docs).pairs
+    index, table = pv.new_candidate_index(), pv.new_token_table()
+    first = pv.candidate_pairs(docs[:4], index, table).pairs
+    later = pv.candidate_pairs(docs[4:], index, table, batch_size=1).pairs
+    assert first | later == at_once
+    assert {tuple(sorted((seeds["002"].id, "excerpt"))), tuple(sorted((seeds["003"].id, "excerpt")))} <= later
+    assert index.size == len(docs) and isinstance(index.prints, sketch.SortedPostings)
+
+
+def test_word_hashes_do_not_depend_on_the_batch_and_signatures_estimate_jaccard():
+    import numpy as np
+
+    from storyline import sketch
+
+    alone = sketch.bulk_word_hashes(["héllo"])[0]
+    assert sketch.bulk_word_hashes(["a", "héllo", "world"])[1] == alone
+    assert len(set(sketch.bulk_word_hashes(["ab", "ba", "a", "b", "abc"]).tolist())) == 5
+    words = [f"w{i}" for i in range(1500)]
+    left, right = sketch.bulk_word_hashes(words[:1000]), sketch.bulk_word_hashes(words[500:])
+    sig = sketch.signatures(np.concatenate([left, right]), np.array([1000, 1000]))
+    assert abs(sketch.estimated_jaccard(sig[0], sig[1]) - 1 / 3) < 0.1  # 500 shared of 1500
+    short = sketch.signatures(sketch.bulk_word_hashes(["one", "two"]), np.array([2]))
+    assert (short != sketch.EMPTY).all()  # densified: every bin has a value
+
+
+def test_exact_duplicates_in_one_pass_are_not_indexed_twice(seeds):
+    original = seeds["002"]
+    dup = replace(original, id="zz-dup", clean_text=original.clean_text.upper())
+    found = pv.candidate_pairs([original, dup, seeds["003"]])
+    assert found.duplicate_of == {"zz-dup": original.id}
+    assert not any("zz-dup" in pair for pair in found.pairs)

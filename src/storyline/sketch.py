@@ -4,8 +4,9 @@ Three indexes, each bounded per document, as in ``provenance``'s docstring: MinH
 word 3-shingles (whole copies), LSH over content-word sets (rewrites) and shared sampled
 word 8-grams (excerpts). What makes it fast:
 
-- every distinct word is hashed once (blake2b, stable across runs) and cached in a
-  ``TokenTable`` the caller owns; shingles and n-grams are combined from word hashes in numpy;
+- words are hashed in bulk in numpy (a polynomial hash over their UTF-8 bytes, stable
+  across runs), each distinct word is stemmed once (a ``TokenTable`` the caller owns keeps
+  the stems), and shingles and n-grams are combined from word hashes in numpy;
 - signatures are one-permutation MinHash with rotation densification (Li, Owen & Zhang 2012;
   Shrivastava & Li 2014): one 64-bit hash per shingle, its top bits pick one of 128 bins,
   the minimum per bin is the signature. Its Jaccard estimate is as accurate as 128
@@ -19,7 +20,6 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import operator
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -58,48 +58,74 @@ def word_hash(word: str) -> int:
     return int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest(), "little")
 
 
+POLY = 0x100000001B3  # odd, so invertible modulo 2**64
+POLY_INVERSE = pow(POLY, -1, 1 << 64)
+
+
+def bulk_word_hashes(words: list[str]) -> np.ndarray:
+    """A stable 64-bit hash per word, computed over the UTF-8 bytes of all words at once:
+    a polynomial sum of each word's bytes (prefix sums, then scaled to the word's start by
+    the inverse power), mixed with its length."""
+    if not words:
+        return np.empty(0, dtype=np.uint64)
+    data = np.frombuffer("\n".join(words).encode("utf-8"), dtype=np.uint8)
+    n = len(data)
+    breaks = np.flatnonzero(data == 10)
+    starts = np.empty(len(breaks) + 1, dtype=np.int64)
+    starts[0], starts[1:] = 0, breaks + 1
+    ends = np.empty_like(starts)
+    ends[:-1], ends[-1] = breaks, n
+    powers = np.empty(n, dtype=np.uint64)
+    powers[0], powers[1:] = 1, POLY
+    np.cumprod(powers, out=powers)
+    sums = np.zeros(n + 1, dtype=np.uint64)
+    np.cumsum(data * powers, out=sums[1:])
+    inverse = powers  # reused: POLY ** -i
+    inverse[0], inverse[1:] = 1, POLY_INVERSE
+    np.cumprod(inverse, out=inverse)
+    h = (sums[ends] - sums[starts]) * inverse[starts]
+    return mix(h + (ends - starts).astype(np.uint64) * COMBINE)
+
+
 @dataclass
 class TokenTable:
-    """Word -> number, and per number the word's hash and its content-word stem hash (0 for
-    stop words), filled on first sight; owned by the caller so runs are independent.
-    Bounded: past ``max_words`` words it starts afresh (hashes are stable, so nothing
-    changes but the time to refill)."""
+    """Word hash -> content-word stem number (0 for stop words), filled on first sight, and
+    per stem number its hash; owned by the caller so runs are independent. Bounded: past
+    ``max_words`` words it starts afresh (hashes are stable, so nothing changes but the
+    time to refill)."""
 
     content_stem: Callable[[str], str | None]  # provenance decides what a content word is
     max_words: int = 2_000_000
-    numbers: dict[str, int] = field(default_factory=dict)
-    hashes: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.uint64))
-    stems: dict[str, int] = field(default_factory=dict)  # content stem -> stem number (from 1; 0: none)
-    stem_of: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))  # word number -> stem number
+    known: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.uint64))  # sorted word hashes
+    known_stems: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))  # their stem numbers
+    stems: dict[str, int] = field(default_factory=dict)  # content stem -> stem number (from 1)
     stem_hashes: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=np.uint64))  # stem number -> hash
 
-    def learn(self, words: Iterable[str]) -> None:
-        missing = set(words).difference(self.numbers)
-        if not missing:
-            return
-        if len(self.numbers) + len(missing) > self.max_words:
-            self.numbers.clear()
-            self.stems.clear()
-            self.hashes, self.stem_of, self.stem_hashes = self.hashes[:0], self.stem_of[:0], self.stem_hashes[:1]
-            missing = set(words)
-        new = sorted(missing)
-        first = len(self.numbers)
-        self.numbers.update(zip(new, range(first, first + len(new))))
-        end = first + len(new)
-        if end > len(self.hashes):  # grow by doubling: adding words stays linear overall
-            capacity = max(end, 2 * len(self.hashes), 1024)
-            self.hashes = np.resize(self.hashes, capacity)
-            self.stem_of = np.resize(self.stem_of, capacity)
-        self.hashes[first:end] = [word_hash(w) for w in new]
-        stems = [self.content_stem(w) for w in new]
-        fresh = sorted({s for s in stems if s and s not in self.stems})
-        self.stems.update(zip(fresh, range(len(self.stems) + 1, len(self.stems) + 1 + len(fresh))))
-        self.stem_hashes = np.concatenate([self.stem_hashes, np.array([word_hash("c:" + s) for s in fresh], dtype=np.uint64)])
-        self.stem_of[first:end] = [self.stems[s] if s else 0 for s in stems]
-
-    def word_numbers(self, words: list[str]) -> np.ndarray:
-        self.learn(words)
-        return np.fromiter(map(self.numbers.__getitem__, words), dtype=np.int64, count=len(words))
+    def stem_numbers(self, words: list[str], hashes: np.ndarray) -> np.ndarray:
+        """Each word's stem number; words never seen are stemmed once."""
+        order = np.argsort(hashes)  # sorted queries search a big table far faster
+        hashes = hashes[order]
+        where = np.searchsorted(self.known, hashes).clip(max=max(0, len(self.known) - 1))
+        seen = self.known[where] == hashes if len(self.known) else np.zeros(len(hashes), dtype=bool)
+        if not seen.all():
+            new_hashes, first = np.unique(hashes[~seen], return_index=True)
+            new_words = [words[i] for i in order[np.flatnonzero(~seen)[first]]]
+            if len(self.known) + len(new_hashes) > self.max_words:
+                self.known, self.known_stems = self.known[:0], self.known_stems[:0]
+                self.stems.clear()
+                self.stem_hashes = self.stem_hashes[:1]
+            stems = [self.content_stem(w) for w in new_words]
+            fresh = sorted({s for s in stems if s and s not in self.stems})
+            self.stems.update(zip(fresh, range(len(self.stems) + 1, len(self.stems) + 1 + len(fresh))))
+            self.stem_hashes = np.concatenate([self.stem_hashes, np.array([word_hash("c:" + s) for s in fresh], dtype=np.uint64)])
+            numbers = np.array([self.stems[s] if s else 0 for s in stems], dtype=np.int64)
+            merged = np.concatenate([self.known, new_hashes])
+            by_hash = np.argsort(merged, kind="stable")
+            self.known, self.known_stems = merged[by_hash], np.concatenate([self.known_stems, numbers])[by_hash]
+            where = np.searchsorted(self.known, hashes)
+        out = np.empty(len(hashes), dtype=np.int64)
+        out[order] = self.known_stems[where]
+        return out
 
 
 def ngram_hashes(words: np.ndarray, n: int) -> np.ndarray:
@@ -284,14 +310,12 @@ def sketch_batch(
 ) -> BatchSketch:
     """Sketches of a batch of documents given as word lists; words are looked up once a batch."""
     all_words = list(itertools.chain.from_iterable(word_lists))
-    table.learn(all_words)
     sizes = np.array([len(w) for w in word_lists], dtype=np.int64)
-    numbers = np.array(operator.itemgetter(*all_words)(table.numbers) if len(all_words) > 1 else [table.numbers[w] for w in all_words], dtype=np.int64)
-    hashes = table.hashes[numbers]
+    hashes = bulk_word_hashes(all_words)
+    stems = table.stem_numbers(all_words, hashes)
     shingles, shingle_sizes = ragged_ngrams(hashes, sizes, shingle_words)
     # distinct content stems per document: sort (document, stem number) keys, small integers
     width = len(table.stem_hashes)
-    stems = table.stem_of[numbers]
     keyed = sorted_unique((np.repeat(np.arange(len(sizes), dtype=np.int64), sizes) * width + stems)[stems != 0])
     doc_of, stem_number = np.divmod(keyed, width)
     content, content_sizes = table.stem_hashes[stem_number], np.bincount(doc_of, minlength=len(sizes))
