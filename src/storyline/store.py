@@ -132,9 +132,9 @@ MIGRATIONS: list[tuple[str, str]] = [
 ]
 CORPUS_TABLES = ("entities", "reuse", "quotes", "events", "stories")
 # Search ranks this many of the most recently stored matches: bm25 over every match of a
-# common name in a 100k-document store costs seconds; over 2000 it keeps a search page
-# under the 100 ms target (bench/web.py) while rare words are ranked over all their matches.
-SEARCH_CANDIDATES = 2000
+# common name in a 100k-document store costs seconds; over 500 it costs ~10 ms (bench/web.py,
+# 2000 cost ~2x more), and rare words are still ranked over all their matches.
+SEARCH_CANDIDATES = 500
 
 
 def to_json(record) -> str:
@@ -399,17 +399,17 @@ class Store:
             if value and kind == "document":
                 where.append(condition)
                 params.append(value)
+        join = f"JOIN {table} t ON t.rowid = {fts}.rowid" if len(params) > 1 else ""
         best = [row[0] for row in self.db.execute(
-            f"SELECT hit FROM (SELECT {fts}.rowid AS hit, {fts}.rank AS score FROM {fts} JOIN {table} t ON t.rowid = {fts}.rowid "
+            f"SELECT hit FROM (SELECT {fts}.rowid AS hit, {fts}.rank AS score FROM {fts} {join} "
             f"WHERE {' AND '.join(where)} ORDER BY {fts}.rowid DESC LIMIT ?) ORDER BY score, hit DESC LIMIT ? OFFSET ?",
             (*params, SEARCH_CANDIDATES, limit, offset),
         )]
-        if not best:
-            return []
-        marks = ",".join("?" * len(best))
-        found = {row[0]: (row[1], row[2]) for row in self.db.execute(
-            f"SELECT {fts}.rowid, t.id, snippet({fts}, {column}, char(57344), char(57345), '…', 24) FROM {fts} "
-            f"JOIN {table} t ON t.rowid = {fts}.rowid WHERE {fts} MATCH ? AND {fts}.rowid IN ({marks})",
-            (match, *best),
-        )}
-        return [found[hit] for hit in best if hit in found]
+        found = []
+        for hit in best:  # one lookup per hit: FTS5 cannot combine MATCH with rowid IN (...)
+            found += self.db.execute(
+                f"SELECT t.id, snippet({fts}, {column}, char(57344), char(57345), '…', 24) FROM {fts} "
+                f"JOIN {table} t ON t.rowid = {fts}.rowid WHERE {fts} MATCH ? AND {fts}.rowid = ?",
+                (match, hit),
+            ).fetchall()
+        return [(row[0], row[1]) for row in found]

@@ -108,33 +108,34 @@ def create_app(db: str | Path) -> FastAPI:
                     until: Annotated[str | None, Query(pattern=ISO_DATE)] = None, outlet: str | None = None):
         return page("search.html", data=read(views.search, q, offset, views.SEARCH_RESULTS, since, until, outlet or None), q=q)
 
-    # JSON API: the same data, records in the export's shapes
+    # JSON API: the same data, records in the export's shapes (plain json.dumps: FastAPI's
+    # generic encoder took longer than the page itself on big answers)
     @app.get("/api/events")
     def api_events(offset: Offset = 0, limit: Limit = views.PAGE_SIZE, story: str | None = None):
-        return read(views.timeline, offset, limit, story)
+        return JSONResponse(read(views.timeline, offset, limit, story))
 
     @app.get("/api/events/{event_id}")
     def api_event(event_id: str):
-        return found(read(views.event_page, event_id), "event")
+        return JSONResponse(found(read(views.event_page, event_id), "event"))
 
     @app.get("/api/documents/{document_id}")
     def api_document(document_id: str):
         data = found(read(views.document_page, document_id), "document")
-        return {k: v for k, v in data.items() if k != "segments"}
+        return JSONResponse({k: v for k, v in data.items() if k != "segments"})
 
     @app.get("/api/quotes")
     def api_quotes(speaker: str, offset: Offset = 0, limit: Limit = views.PAGE_SIZE):
-        return read(views.quotes_page, speaker, offset, limit)
+        return JSONResponse(read(views.quotes_page, speaker, offset, limit))
 
     @app.get("/api/entities/{entity_id}")
     def api_entity(entity_id: str, offset: Offset = 0, limit: Limit = views.PAGE_SIZE):
-        return found(read(views.entity_page, entity_id, offset, limit), "entity")
+        return JSONResponse(found(read(views.entity_page, entity_id, offset, limit), "entity"))
 
     @app.get("/api/search")
     def api_search(q: str, offset: Offset = 0, limit: Limit = views.SEARCH_RESULTS,
                    since: Annotated[str | None, Query(pattern=ISO_DATE)] = None,
                    until: Annotated[str | None, Query(pattern=ISO_DATE)] = None, outlet: str | None = None):
-        return read(views.search, q, offset, limit, since, until, outlet or None)
+        return JSONResponse(read(views.search, q, offset, limit, since, until, outlet or None))
 
     return app
 

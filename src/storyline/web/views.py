@@ -25,7 +25,7 @@ MAX_EVENT_QUOTES = 100
 MAX_DOCUMENT_LINKS = 20
 MAX_LINK_PASSAGES = 10
 MAX_LINEAGE = 500
-MAX_ENTITY_EVENTS = 100
+MAX_ENTITY_EVENTS = 50
 # Search: results per kind on the search page, and query words used (longer queries add
 # little and make FTS5 slower).
 SEARCH_RESULTS = 20
