@@ -227,6 +227,29 @@ def serve(
     serve_web(db, host, port)
 
 
+@app.command("quotes")
+def quotes_command(
+    file: Annotated[Path, typer.Argument(help="A text file, read exactly as given (no cleaning).")],
+    format: Annotated[DedupFormat, typer.Option("--format", help="text, or json: one object per line.")] = DedupFormat.text,
+) -> None:
+    """Direct and reported speech with cue and speaker, offsets into the file's text."""
+    import json
+
+    from . import ingest, nlp, quotes
+
+    try:
+        text = ingest.decode_bytes(ingest.read_bytes(file), str(file))
+        found = quotes.quotes_in_text(text, nlp.load_nlp())
+    except (OSError, StorylineError) as exc:
+        err.print(f"error: {exc}", markup=False)
+        raise typer.Exit(1)
+    for q in found:
+        if format.value == "json":
+            out.print(json.dumps(quotes.quote_record(q), ensure_ascii=False), markup=False, emoji=False)
+        else:
+            out.print(f"{q.start}-{q.end}\t{q.kind}\t{q.speaker or '?'}\t{q.cue or ''}\t{q.text}", markup=False, emoji=False)
+
+
 def open_corpus(db: Path):
     if not db.exists():
         err.print(f"error: {db}: no such store; run `storyline run PATH --db {db}` first", markup=False)
