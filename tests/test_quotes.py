@@ -236,3 +236,61 @@ def test_seed_role_and_pronoun_speakers():
     # "“…,” he stated" after a sentence about President Putin
     assert speaker_of(docs["000"], "our socio-economic welfare, and the right") == "Vladimir Putin"
     assert speaker_of(docs["003"], "Washington would continue to impose sanctions", "indirect") == "Antony Blinken"
+
+
+# ---------------------------------------------------------------- split quotes, titles, introductions
+
+
+def test_split_quote_parts_join_but_a_partial_quote_in_reported_speech_does_not():
+    from storyline.quotes import join_split_quotes
+
+    text = "“The bridge opens in May,” Berg said. “Nobody will stop it now.” Olsen said the plan is “far too costly.”"
+    groups = join_split_quotes(text, quotes_of(text))
+    direct = [[q.text for q in g] for g in groups if g[0].kind == "direct"]
+    assert ["The bridge opens in May", "Nobody will stop it now."] in direct
+    assert ["far too costly."] in direct or ["far too costly"] in direct
+
+
+def test_titles_in_quote_marks_are_not_quotes():
+    text = "Berg said on “Meet the Press” that the port “will reopen next month,” and praised “Make America Great Again” hats."
+    texts = [q.text for q in quotes_of(text) if q.kind == "direct"]
+    assert not any("Meet the Press" in t or "Make America" in t for t in texts)
+    assert any("will reopen next month" in t for t in texts)
+
+
+def test_colon_and_according_to_introduce_a_quote():
+    text = "Anna Berg agreed: “The vote was fair and the count was clean.” According to Olsen, “the count took far too long.”"
+    quotes = quotes_of(text)
+    assert one(quotes, "vote was fair").speaker == "Anna Berg"
+    according = one(quotes, "count took far too long")
+    assert (according.speaker, according.cue) == ("Lars Olsen", "according to")
+
+
+def test_full_stop_quote_takes_a_bare_attribution_sentence_only():
+    text = "Olsen spoke. “The harbour is safe again.” Berg said. “Fishing resumes in spring.” Berg said the boats were ready."
+    quotes = quotes_of(text)
+    assert one(quotes, "harbour is safe").speaker == "Anna Berg"
+    assert one(quotes, "Fishing resumes").cue is None  # "Berg said the boats ..." is a new statement
+
+
+def test_quotes_command_prints_offsets_into_the_raw_text(tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from storyline.cli import app
+
+    raw = "  Prime Minister Kari Solberg spoke in Oslo.\n\n“We will open the port next spring,” Solberg said.\n"
+    path = tmp_path / "page.txt"
+    path.write_text(raw, encoding="utf-8")
+    result = CliRunner().invoke(app, ["quotes", str(path), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+    assert len(rows) == 1
+    row = rows[0]
+    assert set(row) == {"text", "start", "end", "kind", "cue", "speaker", "speaker_start", "speaker_end"}
+    assert raw[row["start"] : row["end"]] == row["text"] == "We will open the port next spring"
+    assert (row["kind"], row["cue"], row["speaker"]) == ("direct", "said", "Kari Solberg")
+    assert raw[row["speaker_start"] : row["speaker_end"]] == "Solberg"
+    missing = CliRunner().invoke(app, ["quotes", str(tmp_path / "none.txt")])
+    assert missing.exit_code == 1 and "none.txt" in missing.output

@@ -114,6 +114,7 @@ _NOT_NAME_START = frozenset("The A An It This That These Those He She They We I 
 _WHO_BEFORE = re.compile(rf",\s*who\s+(?:{_FILLER}\s+)*$")
 _AFTER_PRONOUN = re.compile(rf"\s*,?\s*(?P<p>he|she|they|it|we|I)\s+(?:{_FILLER}\s+)*(?P<cue>{_SPEECH_VERBS})\b")
 _AFTER_CUE_FIRST = re.compile(rf"\s*,?\s*(?P<cue>{_SPEECH_VERBS})\s+")
+_ACCORDING_BEFORE = re.compile(rf"\b[Aa]ccording\s+to\s+(?P<np>(?:[^\s,;:“”\"]+\s+){{0,{MAX_SPEAKER_WORDS - 1}}}[^\s,;:“”\"]+)\s*[,:]\s*$")
 _AFTER_ACCORDING = re.compile(r"\s*,?\s*(?P<cue>according\s+to)\s+")
 _AFTER_NP_CUE = re.compile(
     rf"\s*,?\s*(?P<np>(?:[\w'’.-]+\s+){{1,{MAX_SPEAKER_WORDS}}}?)(?:{_FILLER}\s+)*(?P<cue>{_SPEECH_VERBS})\b"
@@ -535,7 +536,7 @@ def _direct_attribution(ctx: _Ctx, span: _DirectSpan) -> tuple[_Speaker | None, 
     if ends_with_stop or ctx.text[after_start : after_start + 1] == ",":
         found = _speaker_after_quote(ctx, after_start, limit)
         # after “….” only a bare attribution sentence counts ("Trump said."), not a new statement
-        if found is not None and (last_char != "." or limit != close_sentence[1] or _ends_attribution(ctx.text, found[2], limit)):
+        if found is not None and (last_char != "." or limit == close_sentence[1] or _ends_attribution(ctx.text, found[2], limit)):
             return found
     sent_start = ctx.sentence_start(span.open_mark)
     cues = [c for c in _CUE.finditer(ctx.masked, sent_start, span.open_mark) if not c.group().lower().startswith("according")]
@@ -546,6 +547,13 @@ def _direct_attribution(ctx: _Ctx, span: _DirectSpan) -> tuple[_Speaker | None, 
         else:
             speaker = _speaker_before(ctx, sent_start, cue.start()) or _main_clause_speaker(ctx, sent_start, cue.start())
         return speaker, normalise_cue(cue.group()), cue.start()
+    according = _ACCORDING_BEFORE.search(ctx.masked, sent_start, span.open_mark)
+    if according:  # "According to the newspaper, “…”"
+        start = according.start("np")
+        m = ctx.first_mention_from(start, start + 1)
+        end = _rstrip(ctx.text, according.end("np"))
+        speaker = _speaker_from_mention(m) if m is not None and m.kind in ("PERSON", "ORG") else _phrase_speaker(ctx.text, start, end)
+        return speaker, "according to", according.start()
     colon = _colon_speaker(ctx, span.open_mark)
     if colon is not None:
         return colon, ":", span.open_mark
@@ -725,6 +733,22 @@ def _split_gap(text: str, first: Quote, second: Quote) -> bool:
     if "\n" in gap:  # a new paragraph continues only an unattributed quote
         return not words or (second.cue is None and first.speaker_start is not None and first.end <= first.speaker_start)
     return not words or (first.speaker_start is not None and first.end <= first.speaker_start < second.start)
+
+
+def quotes_in_text(text: str, nlp) -> list[Quote]:
+    """Quotes of one raw text (no cleaning), offsets into it: what ``storyline quotes`` prints."""
+    from .entities import find_mentions
+
+    parsed = nlp(text)
+    return find_quotes(text, find_mentions(text, parsed), parsed)
+
+
+def quote_record(quote: Quote) -> dict:
+    """The JSON line of one quote: text, offsets, kind, cue, canonical speaker and its span."""
+    return {
+        "text": quote.text, "start": quote.start, "end": quote.end, "kind": quote.kind, "cue": quote.cue,
+        "speaker": quote.speaker, "speaker_start": quote.speaker_start, "speaker_end": quote.speaker_end,
+    }
 
 
 # ---------------------------------------------------------------- merge_quotes
