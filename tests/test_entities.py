@@ -205,3 +205,62 @@ def test_find_mentions_stays_linear_on_a_huge_document():
         ("Nord", "Ola Nord"),  # missed by spaCy, found by the document's own surnames
         ("Eva Lund", "Eva Lund"),
     ]
+
+
+# ---------------------------------------------------------------- the fast NER
+
+
+@lru_cache(maxsize=1)
+def fast_nlp():
+    from storyline.nlp import load_fast_nlp
+
+    return load_fast_nlp()
+
+
+def fast_labels(text: str) -> dict[str, str]:
+    return {text[s.start_char : s.end_char]: s.label_ for s in fast_nlp()(text).ents}
+
+
+def test_fast_ner_reads_titles_places_organisations_and_surnames():
+    text = (
+        "Texas Sen. Ann Roewick met Republican Carl Bergstad and Secretary of State Lena Holmqvist in Moscow. "
+        "But Roewick told the Senate Finance Committee the talks went well. Bergstad said little. "
+        "The party's slogan, Forward Together, was printed by the Ruritania Daily News."
+    )
+    labels = fast_labels(text)
+    assert labels["Ann Roewick"] == labels["Carl Bergstad"] == labels["Lena Holmqvist"] == "PERSON"
+    assert labels["Moscow"] == "GPE"
+    assert labels["Senate Finance Committee"] == labels["Ruritania Daily News"] == "ORG"
+    assert labels["Bergstad"] == "PERSON"  # a bare surname before a speech verb
+    assert "But Roewick" not in labels and "Forward Together" not in labels  # no evidence: no entity
+
+
+def test_fast_ner_is_linear_on_a_huge_capitalised_document():
+    text = "Aaa Bbb Ccc Ddd. " * 20000 + "The Quick Brown Fox said so. " * 5000
+    started = time.perf_counter()
+    spans = fast_nlp()(text).ents
+    assert time.perf_counter() - started < 20  # about a second; a backtracking run pattern would hang
+    assert all(0 <= s.start_char < s.end_char <= len(text) for s in spans)
+
+
+@lru_cache(maxsize=1)
+def _fast_seed_corpus():
+    docs = []
+    for path in sorted(SEEDS.glob("*.txt")):
+        doc = clean_document(Document(id=path.name[:3], path=str(path), raw_text=path.read_text(encoding="utf-8")))
+        parsed = fast_nlp()(doc.clean_text)
+        doc.mentions = find_mentions(doc.clean_text, parsed)
+        doc.quotes = find_quotes(doc.clean_text, doc.mentions, parsed)
+        docs.append(doc)
+    return docs, resolve_entities(docs)
+
+
+@pytest.mark.parametrize("surname", PEOPLE)
+def test_each_seed_person_is_one_entity_with_the_fast_ner(surname):
+    docs, entities = _fast_seed_corpus()
+    pattern = re.compile(rf"\b{surname}\b")
+    ids = {m.entity_id for d in docs for m in d.mentions if m.kind == "PERSON" and pattern.search(m.text)}
+    assert len(ids) == 1, ids
+    entity = next(e for e in entities if e.id in ids)
+    if PEOPLE[surname]:
+        assert entity.name == PEOPLE[surname]
