@@ -3,7 +3,8 @@
 N synthetic documents of about 600 words made of real sentences (bench/syndication.py), a
 known share of them copies of earlier ones (paragraphs dropped, typos, boilerplate). Each
 (tool, N) runs in its own subprocess so peak RSS (``resource.getrusage``) is its own; the
-RSS the process holds once the documents are built (before the tool starts) is reported apart.
+RSS the process holds once the documents are built and both tools imported (before the
+tool starts) is reported apart.
 Times are CPU seconds of the process (the machine is shared; wall time is printed too).
 
 - datasketch: 5-word shingles, MinHash (128 permutations), MinHashLSH insert + query,
@@ -100,6 +101,9 @@ def run_find_reuse(docs) -> set[tuple[str, str]]:
 
 def worker(tool: str, n: int, bank_file: Path) -> dict:
     docs, copies = build_documents(n, bank_file)
+    import datasketch  # noqa: F401  imports are not what is measured
+    from storyline import provenance  # noqa: F401
+
     base = current_rss_mb()
     run = {"datasketch": run_datasketch, "storyline-candidates": run_candidates, "storyline-find_reuse": run_find_reuse}[tool]
     start, cpu = time.perf_counter(), time.process_time()

@@ -25,7 +25,6 @@ sentences (characters between sentences do not count), in [0, 1].
 from __future__ import annotations
 
 import bisect
-import hashlib
 import itertools
 import math
 import re
@@ -55,8 +54,6 @@ MAX_SENTENCES_PER_DOC = 300
 # --- candidate generation ---------------------------------------------------------------------
 # Word 3-shingles: short enough to survive light edits, long enough to be rare across stories.
 SHINGLE_WORDS = 3
-# 128 permutations give a Jaccard estimate within about +-0.09 (1/sqrt(128)); 1 kB a document.
-MINHASH_PERMUTATIONS = 128
 # LSH over shingles: the seed rewrite, sharing about a third of its sentences verbatim, has
 # 3-shingle Jaccard 0.21 with its source; independent seed stories on one topic 0.003-0.012.
 SHINGLE_LSH_THRESHOLD = 0.12
@@ -609,10 +606,6 @@ def choose_original(
 # ============================================================================================
 
 
-def stable_hash(text: str) -> int:
-    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "big")
-
-
 def content_stem(word: str) -> str | None:
     """The stem a lower-case token contributes to content-word sets, or None for a stop word."""
     if word in STOP_WORDS or not (len(word) > 2 or word.isdigit()):
@@ -621,7 +614,7 @@ def content_stem(word: str) -> str | None:
 
 
 def new_candidate_index() -> sketch.CandidateIndex:
-    return sketch.CandidateIndex(MAX_CONTENT_CANDIDATES, CONTENT_LSH_THRESHOLD, MIN_SHARED_FINGERPRINTS, MAX_FINGERPRINT_POSTINGS)
+    return sketch.CandidateIndex(SHINGLE_LSH_THRESHOLD, MAX_CONTENT_CANDIDATES, CONTENT_LSH_THRESHOLD, MIN_SHARED_FINGERPRINTS, MAX_FINGERPRINT_POSTINGS)
 
 
 def new_token_table() -> sketch.TokenTable:

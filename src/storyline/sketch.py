@@ -27,14 +27,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 # --- constants (the provenance thresholds they implement are explained in provenance.py) ----
-SIGNATURE_BINS = 128  # as MINHASH_PERMUTATIONS: Jaccard estimate within about +-0.09
+# 128 values give a Jaccard estimate within about +-0.09 (1/sqrt(128)).
+SIGNATURE_BINS = 128
 BIN_SHIFT = np.uint64(64 - 7)  # top 7 bits of a shingle hash pick its bin (2**7 = 128 bins)
 VALUE_MASK = np.uint64((1 << 57) - 1)
 EMPTY = np.uint64(1 << 63)  # no shingle fell in this bin (before densification)
-# LSH bands x rows, datasketch's optimum (false positive = false negative weight) for its
-# threshold with 128 permutations: 0.12 -> (64, 2); 0.25 -> (42, 3).
-SHINGLE_BANDS, SHINGLE_ROWS = 64, 2
-CONTENT_BANDS, CONTENT_ROWS = 42, 3
 # An LSH bucket holding more documents than this is one story copied very many times (or a
 # template): each newcomer pairs with its first members only, so the cost stays linear and
 # the copies stay connected to the earliest ones.
@@ -62,10 +59,16 @@ POLY = 0x100000001B3  # odd, so invertible modulo 2**64
 POLY_INVERSE = pow(POLY, -1, 1 << 64)
 
 
+# Words hashed together: the byte arrays (8 bytes per text byte, a few of them) stay ~30 MB.
+HASH_CHUNK_WORDS = 100_000
+
+
 def bulk_word_hashes(words: list[str]) -> np.ndarray:
-    """A stable 64-bit hash per word, computed over the UTF-8 bytes of all words at once:
+    """A stable 64-bit hash per word, computed over the UTF-8 bytes of many words at once:
     a polynomial sum of each word's bytes (prefix sums, then scaled to the word's start by
     the inverse power), mixed with its length."""
+    if len(words) > HASH_CHUNK_WORDS:
+        return np.concatenate([bulk_word_hashes(words[i : i + HASH_CHUNK_WORDS]) for i in range(0, len(words), HASH_CHUNK_WORDS)])
     if not words:
         return np.empty(0, dtype=np.uint64)
     data = np.frombuffer("\n".join(words).encode("utf-8"), dtype=np.uint8)
@@ -179,6 +182,19 @@ def band_keys(sig: np.ndarray, bands: int, rows: int) -> np.ndarray:
     for r in range(rows):
         keys = keys * COMBINE + sig[:, r : bands * rows : rows][:, :bands]
     return mix(keys + np.arange(bands, dtype=np.uint64) * MIX1)
+
+
+def lsh_bands(threshold: float, bins: int = SIGNATURE_BINS) -> tuple[int, int]:
+    """Bands and rows whose S-curve best separates pairs below and above ``threshold``
+    (false positives and false negatives weighed alike, as datasketch chooses them:
+    0.12 -> 64 x 2, 0.25 -> 42 x 3)."""
+    s = np.linspace(0.0, 1.0, 201)
+    below, above = s <= threshold, s >= threshold
+    combos = np.array([(b, r) for b in range(1, bins + 1) for r in range(1, bins // b + 1)], dtype=float)
+    p = 1 - (1 - s[None, :] ** combos[:, 1:2]) ** combos[:, 0:1]
+    error = np.trapezoid(p[:, below], s[below], axis=1) + np.trapezoid(1 - p[:, above], s[above], axis=1)
+    bands, rows = combos[int(np.argmin(error))]
+    return int(bands), int(rows)
 
 
 def banded(sig: np.ndarray, sizes: np.ndarray, numbers: np.ndarray, bands: int, rows: int) -> tuple[np.ndarray, np.ndarray]:
@@ -355,6 +371,7 @@ class CandidateIndex:
     (and within its batch), as positions in the order of addition (``ids`` names them).
     """
 
+    shingle_threshold: float
     max_content_candidates: int
     min_content_jaccard: float
     min_shared_prints: int
@@ -368,7 +385,12 @@ class CandidateIndex:
     # content-word signatures (uint32 is plenty to compare them), grown by doubling
     content_signatures: np.ndarray = field(default_factory=lambda: np.empty((0, SIGNATURE_BINS), dtype=np.uint32))
 
+    shingle_lsh: tuple[int, int] = (0, 0)  # bands, rows
+    content_lsh: tuple[int, int] = (0, 0)
+
     def __post_init__(self) -> None:
+        self.shingle_lsh = lsh_bands(self.shingle_threshold)
+        self.content_lsh = lsh_bands(self.min_content_jaccard)
         if self.prints is None:
             self.prints = SortedPostings(self.max_print_postings, skip_large=True)
 
@@ -379,7 +401,7 @@ class CandidateIndex:
         self.size += n
         pairs: set[tuple[int, int]] = set()
         shingle_sig = signatures(batch.shingles, batch.shingle_sizes)
-        keys, docs = banded(shingle_sig, batch.shingle_sizes, numbers, SHINGLE_BANDS, SHINGLE_ROWS)
+        keys, docs = banded(shingle_sig, batch.shingle_sizes, numbers, *self.shingle_lsh)
         pairs.update(normalised_pairs(self.shingle_bands.add(keys, docs)))
         content_sig = signatures(batch.content, batch.content_sizes)
         if self.size > len(self.content_signatures):
@@ -387,7 +409,7 @@ class CandidateIndex:
             grown[:n0] = self.content_signatures[:n0]
             self.content_signatures = grown
         self.content_signatures[n0 : n0 + n] = content_sig.astype(np.uint32)
-        keys, docs = banded(content_sig, batch.content_sizes, numbers, CONTENT_BANDS, CONTENT_ROWS)
+        keys, docs = banded(content_sig, batch.content_sizes, numbers, *self.content_lsh)
         pairs.update(self.best_content_pairs(self.content_bands.add(keys, docs)))
         found = self.prints.add(batch.prints, np.repeat(numbers, batch.print_sizes))
         pairs.update(self.shared_print_pairs(found))
