@@ -131,10 +131,6 @@ MIGRATIONS: list[tuple[str, str]] = [
     ),
 ]
 CORPUS_TABLES = ("entities", "reuse", "quotes", "events", "stories")
-# Search ranks this many of the most recently stored matches: bm25 over every match of a
-# common name in a 100k-document store costs seconds; over 500 it costs ~10 ms (bench/web.py,
-# 2000 cost ~2x more), and rare words are still ranked over all their matches.
-SEARCH_CANDIDATES = 500
 
 
 def to_json(record) -> str:
@@ -386,11 +382,13 @@ class Store:
 
     def search(self, kind: str, match: str, offset: int, limit: int, since: str | None = None,
                until: str | None = None, outlet: str | None = None) -> list[tuple[str, str]]:
-        """(id, snippet) of documents, quotes or entities matching an FTS5 query, best first.
+        """(id, snippet) of documents, quotes or entities matching an FTS5 query, newest stored first.
 
-        Ranks (bm25) the SEARCH_CANDIDATES most recently stored matches, then makes snippets
-        for the page only. The snippet marks matches with U+E000/U+E001, for the caller to
-        turn into markup after escaping. Date and outlet filters apply to documents.
+        Not ranked by relevance: FTS5's bm25 reads every match of each word to weigh it, which
+        for a common name in a 100k-document store took longer than the whole page may
+        (bench/web.py); every word must match anyway. The snippet marks matches with
+        U+E000/U+E001, for the caller to turn into markup after escaping. Date and outlet
+        filters apply to documents.
         """
         table, fts, column = {"document": ("documents", "document_fts", 1), "quote": ("quotes", "quote_fts", 1),
                               "entity": ("entities", "entity_fts", 0)}[kind]
@@ -401,9 +399,8 @@ class Store:
                 params.append(value)
         join = f"JOIN {table} t ON t.rowid = {fts}.rowid" if len(params) > 1 else ""
         best = [row[0] for row in self.db.execute(
-            f"SELECT hit FROM (SELECT {fts}.rowid AS hit, {fts}.rank AS score FROM {fts} {join} "
-            f"WHERE {' AND '.join(where)} ORDER BY {fts}.rowid DESC LIMIT ?) ORDER BY score, hit DESC LIMIT ? OFFSET ?",
-            (*params, SEARCH_CANDIDATES, limit, offset),
+            f"SELECT {fts}.rowid FROM {fts} {join} WHERE {' AND '.join(where)} ORDER BY {fts}.rowid DESC LIMIT ? OFFSET ?",
+            (*params, limit, offset),
         )]
         found = []
         for hit in best:  # one lookup per hit: FTS5 cannot combine MATCH with rowid IN (...)

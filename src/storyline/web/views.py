@@ -28,7 +28,7 @@ MAX_LINEAGE = 500
 MAX_ENTITY_EVENTS = 50
 # Search: results per kind on the search page, and query words used (longer queries add
 # little and make FTS5 slower).
-SEARCH_RESULTS = 20
+SEARCH_RESULTS = 10
 MAX_QUERY_TERMS = 12
 SNIPPET_OPEN, SNIPPET_CLOSE = "\ue000", "\ue001"
 # A reuse link of these kinds copies its original; the others rewrite it.
