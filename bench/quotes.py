@@ -27,6 +27,7 @@ extra).
 
     .venv/bin/python bench/quotes.py --split dev
     .venv/bin/python bench/quotes.py --split train --limit 200 --misses 30
+    .venv/bin/python bench/quotes.py --split dev --ner fast --no-anchors
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from storyline.entities import find_mentions, name_key
-from storyline.nlp import load_nlp
+from storyline.nlp import load_fast_nlp, load_nlp
 from storyline.quotes import QUOTE_MARKS, find_quotes, join_split_quotes
 
 POLNEAR = Path(__file__).resolve().parents[2] / "shared" / "data" / "quotes" / "polnear"
@@ -309,10 +310,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--limit", type=int, default=None, help="first N documents (by name)")
     parser.add_argument("--misses", type=int, default=0, help="print this many storyline errors of each kind")
     parser.add_argument("--no-anchors", action="store_true")
+    parser.add_argument("--ner", choices=("spacy", "fast"), default="spacy", help="storyline's NER engine")
     args = parser.parse_args(argv)
 
     docs = read_split(args.split, args.limit)
-    nlp = load_nlp()
+    nlp = load_fast_nlp() if args.ner == "fast" else load_nlp()
     anchors = None if args.no_anchors else load_textacy()
     systems = ["storyline"] + ([] if args.no_anchors else ["regex baseline"] + (["textacy"] if anchors else []))
     scores = {(s, d): Score() for s in systems for d in (True, False)}
@@ -334,7 +336,7 @@ def main(argv: list[str] | None = None) -> None:
                 keep = misses if system == "storyline" and direct == (args.misses > 0) and args.misses else None
                 scores[(system, direct)].add(score(doc, preds, direct, keep))
     elapsed = time.perf_counter() - started
-    print(f"PolNeAR {args.split}: {len(docs)} documents, first annotator file each ({elapsed:.0f}s)")
+    print(f"PolNeAR {args.split}: {len(docs)} documents, first annotator file each, storyline with {args.ner} NER ({elapsed:.0f}s)")
     if not anchors and not args.no_anchors:
         print("textacy not installed (pip install -e '.[bench]'): its row is missing")
     for direct in (True, False):

@@ -113,6 +113,7 @@ _TITLE_AFTER = re.compile(
     r"inaugurated)\s+)?(?:as\s+)?)(?:the\s+)?(?:\d+(?:st|nd|rd|th)\s+)?"
     rf"(?P<words>(?:[\w'’.-]+\s+){{0,{MAX_TITLE_MODIFIER_WORDS + 1}}}?)(?i:(?P<role>{_ROLE_ALT}))\b"
 )
+_ROLE_LAST_WORDS = frozenset(r.split()[-1] for r in ROLE_WORDS)
 # "the Russian leader", "The Chinese president", "the Kremlin chief", "his Chinese counterpart"
 _ROLE_MENTION = re.compile(
     rf"\b(?:[Tt]he|[Hh]is|[Hh]er)\s+(?P<qual>[A-Z][\w.]*(?:\s+[A-Z][a-z][\w.]*)?)\s+"
@@ -330,7 +331,9 @@ def _learn_titles(text: str, people: list[_Raw], countries: CountryIndex) -> dic
     titles: dict[tuple[str, str], Counter] = defaultdict(Counter)
     for raw in people:
         window = text[max(0, raw.start - TITLE_WINDOW_CHARS) : raw.start].rsplit("\n", 1)[-1]
-        before = _ROLE_AT_END.search(window)
+        last_word = window.rstrip().rstrip(",").rsplit(None, 1)[-1:]
+        # the role regex only where the word before the name can end a role (a cheap filter)
+        before = _ROLE_AT_END.search(window) if last_word and last_word[0].lower() in _ROLE_LAST_WORDS else None
         if before:
             qual = _title_qualifier(window[: before.start()].split(), countries)
             titles[(qual, _norm_role(before.group("role")))][raw.name] += 1

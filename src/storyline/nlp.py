@@ -84,6 +84,7 @@ ORG_HEADS = frozenset(
 )
 # Verbs after a capitalised run that make it a speaker, hence a person or organisation.
 _SPEECH_AFTER = re.compile(r"\s*(?:,\s*\d{1,3}\s*,\s*)?(?:said|says|told|added|asked|wrote|tweeted|noted|explained)\b")
+_NON_SPACE = re.compile(r"\S+")
 _LOWER_WORD = re.compile(r"\b[a-z][a-z'’-]+\b")
 _DEMONYM_END = re.compile(r"(?:an|ans|ese|ish|i|is|ic|ch|ss)$")
 # One capitalised word: initials, hyphens, inner capitals (McDonald, O’Malley, al-Assad, U.S.).
@@ -169,7 +170,7 @@ def _runs(text: str) -> Iterator[tuple[int, int]]:
 
 
 def _tokens(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    return [(start + m.start(), start + m.end()) for m in re.finditer(r"\S+", text[start:end])]
+    return [(m.start(), m.end()) for m in _NON_SPACE.finditer(text, start, end)]
 
 
 def fast_entities(
@@ -232,8 +233,8 @@ def _sentence_initial(text: str, pos: int) -> bool:
 
 def _role_before(text: str, start: int) -> bool:
     """A lower-case role word right before the name ("nominee Donald Trump", "Reporting by Ann Roe")."""
-    words = text[max(0, start - 30) : start].split()
-    return bool(words) and (words[-1].lower().rstrip(",") in PERSON_TITLES or words[-1] == "by" and words[-2:-1] != ["led"])
+    words = text[max(0, start - 20) : start].split()[-2:]
+    return bool(words) and (words[-1].lower().rstrip(",") in PERSON_TITLES or words[-1] == "by" and words[:1] != ["led"])
 
 
 def _role_after(text: str, end: int) -> bool:
