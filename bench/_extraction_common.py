@@ -15,8 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from lxml import etree, html as lxml_html
-
+from storyline.clean import visible_text  # noqa: F401  (the page dumps of the plain-text mode)
 from storyline.ingest import decode_bytes
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "extraction"
@@ -25,15 +24,6 @@ WCXB = DATA / "wcxb-dev-articles"
 TOKEN_RE = re.compile(r"\w+")
 NGRAM = 4  # AEB's evaluate.py scores word 4-gram shingles
 
-# Elements whose text a browser never shows (and so a select-all copy never holds).
-INVISIBLE_TAGS = frozenset({"script", "style", "noscript", "template", "head", "title", "meta", "link"})
-# Elements laid out as blocks by a browser's default style sheet: their text starts a new line.
-BLOCK_TAGS = frozenset(
-    """address article aside blockquote body center dd details dialog dir div dl dt fieldset
-    figcaption figure footer form frameset h1 h2 h3 h4 h5 h6 header hgroup hr html legend li
-    listing main menu nav ol p plaintext pre section summary table tbody thead tfoot tr ul
-    option select textarea caption video audio iframe""".split()
-)
 
 
 @dataclass(frozen=True)
@@ -126,40 +116,3 @@ def f1(precision: float, recall: float) -> float:
 def same_words(reference: str | None, predicted: str | None) -> bool:
     """Title/author match: the same lower-cased word sequence (punctuation and spacing aside)."""
     return TOKEN_RE.findall((reference or "").lower()) == TOKEN_RE.findall((predicted or "").lower())
-
-
-# --- page dumps ----------------------------------------------------------------------------
-
-
-def parse_html(markup: str):
-    """lxml tree of a page (None for pages lxml cannot parse); encoding declarations are dropped."""
-    try:
-        return lxml_html.document_fromstring(markup.encode("utf-8"), parser=lxml_html.HTMLParser(encoding="utf-8"))
-    except (etree.ParserError, ValueError):
-        return None
-
-
-def visible_text(markup: str) -> str:
-    """The page as a browser's select-all + copy gives it: every shown text node, blocks on their own lines."""
-    root = parse_html(markup)
-    if root is None:
-        return ""
-    parts: list[str] = []
-    walker = etree.iterwalk(root, events=("start", "end"))
-    for event, element in walker:
-        tag = element.tag if isinstance(element.tag, str) else ""
-        if event == "start":
-            if not tag or tag.lower() in INVISIBLE_TAGS:
-                walker.skip_subtree()  # its end event still comes, carrying the tail
-                continue
-            if tag.lower() in BLOCK_TAGS or tag.lower() == "br":
-                parts.append("\n")
-            elif tag.lower() in ("td", "th"):
-                parts.append(" ")
-            parts.append(element.text or "")
-        else:
-            if tag.lower() in BLOCK_TAGS:
-                parts.append("\n")
-            parts.append(element.tail or "")
-    lines = (" ".join(line.split()) for line in "".join(parts).split("\n"))
-    return "\n".join(line for line in lines if line)

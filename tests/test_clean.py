@@ -354,12 +354,13 @@ def test_empty_and_broken_html() -> None:
 
 BENCH = Path(__file__).resolve().parents[1] / "bench"
 GATE_PAGES = 15  # per set: the first pages by id, the same every run
-# Floors a little under what this subset measured (see bench/README.md for the full-set numbers).
+# Floors about 0.01-0.02 under what this subset measured (AEB 4-gram F1 html 0.987, dump 0.902;
+# WCXB bag F1 html 0.976, dump 0.950); the full-set numbers are in bench/README.md.
 GATE_FLOORS = {
-    ("aeb", "html"): 0.0,
-    ("wcxb", "html"): 0.0,
-    ("aeb", "text"): 0.0,
-    ("wcxb", "text"): 0.0,
+    ("aeb", "html"): 0.975,
+    ("wcxb", "html"): 0.96,
+    ("aeb", "text"): 0.885,
+    ("wcxb", "text"): 0.935,
 }
 
 

@@ -19,6 +19,8 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date
 
+from lxml import etree, html as lxml_html
+
 from storyline.model import DateInference, Document, Paragraph
 
 # --- thresholds -------------------------------------------------------------------------
@@ -85,6 +87,12 @@ HTML_FAVOR_PRECISION = True
 # explicit published-time tags alone got 173/26/52, so htmldate is used as is (through
 # trafilatura's call, which reuses its parsed tree: one parse per page instead of two).
 HTML_DATE_EXTENSIVE = False
+# trafilatura sometimes misses the article container and returns a fragment. When it keeps
+# fewer words than this share of what the plain-text path keeps from the page's visible text,
+# the plain-text path's body is used. Measured on the held-out halves (80 WCXB, 89 AEB pages):
+# WCXB mean bag F1 0.920 -> 0.962 at 0.3 (0.958 at 0.5), AEB F1 0.960 -> 0.958 (0.948 at 0.5);
+# 0.3 replaces trafilatura only where it clearly failed.
+HTML_FALLBACK_RATIO = 0.3
 
 # --- vocabularies (general web-page words, not any site's strings) -------------------------
 
@@ -762,6 +770,53 @@ def guess_language(text: str) -> str | None:
     return best if scores[best] >= LANG_MIN_SHARE else None
 
 
+# --- page text of HTML (what a browser's select-all + copy gives) ------------------------------
+
+# Elements whose text a browser never shows.
+INVISIBLE_TAGS = frozenset({"script", "style", "noscript", "template", "head", "title", "meta", "link"})
+# Elements laid out as blocks by a browser's default style sheet: their text starts a new line.
+BLOCK_TAGS = frozenset(
+    """address article aside blockquote body center dd details dialog dir div dl dt fieldset
+    figcaption figure footer form frameset h1 h2 h3 h4 h5 h6 header hgroup hr html legend li
+    listing main menu nav ol p plaintext pre section summary table tbody thead tfoot tr ul
+    option select textarea caption video audio iframe""".split()
+)
+
+
+def parse_html(markup: str):
+    """lxml tree of a page (None for pages lxml cannot parse); encoding declarations are dropped."""
+    try:
+        return lxml_html.document_fromstring(markup.encode("utf-8"), parser=lxml_html.HTMLParser(encoding="utf-8"))
+    except (etree.ParserError, ValueError):
+        return None
+
+
+def visible_text(markup: str) -> str:
+    """The page as a browser's select-all + copy gives it: every shown text node, blocks on their own lines."""
+    root = parse_html(markup)
+    if root is None:
+        return ""
+    parts: list[str] = []
+    walker = etree.iterwalk(root, events=("start", "end"))
+    for event, element in walker:
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if event == "start":
+            if not tag or tag.lower() in INVISIBLE_TAGS:
+                walker.skip_subtree()  # its end event still comes, carrying the tail
+                continue
+            if tag.lower() in BLOCK_TAGS or tag.lower() == "br":
+                parts.append("\n")
+            elif tag.lower() in ("td", "th"):
+                parts.append(" ")
+            parts.append(element.text or "")
+        else:
+            if tag.lower() in BLOCK_TAGS:
+                parts.append("\n")
+            parts.append(element.tail or "")
+    lines = (" ".join(line.split()) for line in "".join(parts).split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
 # --- the two paths ---------------------------------------------------------------------------
 
 
@@ -844,9 +899,13 @@ def _clean_plain(text: str, chrome_lines: frozenset[str], model: UnitModel | Non
     return [p for p in paragraphs if p.strip()], removed, meta
 
 
-def _clean_html(html: str, chrome_lines: frozenset[str]) -> tuple[list[str], list[str], _TextMeta, str | None, str | None]:
+def _clean_html(
+    html: str, chrome_lines: frozenset[str], model: UnitModel | None
+) -> tuple[list[str], list[str], _TextMeta, str | None, str | None]:
     """Body paragraphs and metadata of an HTML page via trafilatura; date via htmldate.
 
+    When trafilatura keeps much less than the plain-text path finds in the page's visible text
+    (it missed the article container), the plain-text path's paragraphs are the body.
     Returns (paragraphs, removed lines, metadata, url, ISO date from the page metadata).
     """
     import trafilatura
@@ -870,6 +929,11 @@ def _clean_html(html: str, chrome_lines: frozenset[str]) -> tuple[list[str], lis
             removed.extend(unit.lines)
         else:
             paragraphs.append(unit.text)
+    if model is not None:
+        dump_paragraphs, dump_removed, _ = _clean_plain(visible_text(html), chrome_lines, model)
+        found = sum(len(p.split()) for p in paragraphs)
+        if found < HTML_FALLBACK_RATIO * sum(len(p.split()) for p in dump_paragraphs):
+            paragraphs, removed = dump_paragraphs, dump_removed
     dateline, agency, rest = _split_dateline(paragraphs[0]) if paragraphs else (None, None, "")
     if dateline:
         paragraphs[0] = rest
@@ -914,7 +978,7 @@ def clean_document(doc: Document, chrome_lines: frozenset[str] = frozenset(), un
     text = _normalise_text(doc.raw_text or "")
     url = page_date = None
     if doc.raw_format == "html" or _looks_like_html(text):
-        paragraphs, removed, meta, url, page_date = _clean_html(text, chrome_lines)
+        paragraphs, removed, meta, url, page_date = _clean_html(text, chrome_lines, unit_model or load_unit_model())
     else:
         paragraphs, removed, meta = _clean_plain(text, chrome_lines, unit_model or load_unit_model())
         url = meta.url
