@@ -929,9 +929,12 @@ def _clean_html(
             removed.extend(unit.lines)
         else:
             paragraphs.append(unit.text)
-    if model is not None:
-        dump_paragraphs, dump_removed, _ = _clean_plain(visible_text(html), chrome_lines, model)
-        found = sum(len(p.split()) for p in paragraphs)
+    found = sum(len(p.split()) for p in paragraphs)
+    dump = visible_text(html) if model is not None else ""
+    # The plain-text path keeps at most the dump's words: when even all of them could not reach
+    # the fallback share, the (costlier) plain-text path is skipped.
+    if found < HTML_FALLBACK_RATIO * len(dump.split()):
+        dump_paragraphs, dump_removed, _ = _clean_plain(dump, chrome_lines, model)
         if found < HTML_FALLBACK_RATIO * sum(len(p.split()) for p in dump_paragraphs):
             paragraphs, removed = dump_paragraphs, dump_removed
     dateline, agency, rest = _split_dateline(paragraphs[0]) if paragraphs else (None, None, "")
