@@ -115,6 +115,7 @@ _NOT_NAME_START = frozenset("The A An It This That These Those He She They We I 
 _WHO_BEFORE = re.compile(rf",\s*who\s+(?:{_FILLER}\s+)*$")
 _AFTER_PRONOUN = re.compile(rf"\s*,?\s*(?P<p>he|she|they|it|we|I)\s+(?:{_FILLER}\s+)*(?P<cue>{_SPEECH_VERBS})\b")
 _AFTER_CUE_FIRST = re.compile(rf"\s*,?\s*(?P<cue>{_SPEECH_VERBS})\s+")
+_ACCORDING_PHRASE = re.compile(rf"(?:[^\s,;:“”\"]+\s+){{0,{MAX_SPEAKER_WORDS - 1}}}?[^\s,;:“”\".]+(?=\s*[.,;]|\s*$)")
 _ACCORDING_BEFORE = re.compile(rf"\b[Aa]ccording\s+to\s+(?P<np>(?:[^\s,;:“”\"]+\s+){{0,{MAX_SPEAKER_WORDS - 1}}}[^\s,;:“”\"]+)\s*[,:]\s*$")
 _AFTER_ACCORDING = re.compile(r"\s*,?\s*(?P<cue>according\s+to)\s+")
 _AFTER_NP_CUE = re.compile(
@@ -399,6 +400,12 @@ def _speaker_after_quote(ctx: _Ctx, pos: int, limit: int) -> tuple[_Speaker, str
         m = ctx.first_mention_from(match.end(), skip)
         if m is not None and m.kind in ("PERSON", "ORG"):
             return _speaker_from_mention(m), "according to", match.start("cue")
+        phrase = _ACCORDING_PHRASE.match(text, match.end(), limit)  # "according to the Las Vegas Sun."
+        if phrase:
+            m = ctx.first_mention_from(match.end(), phrase.end())
+            if m is not None and m.kind in ("PERSON", "ORG") and m.end <= phrase.end():
+                return _speaker_from_mention(m), "according to", match.start("cue")
+            return _phrase_speaker(text, match.end(), phrase.end()), "according to", match.start("cue")
         return None
     match = _AFTER_NP_CUE.match(ctx.masked, pos, limit)
     if match and not match.group("np").split()[0].lower() in _NON_CLAUSE_START:
