@@ -48,3 +48,12 @@ def test_sidecar_metadata_joins_by_file_name(tmp_path):
     (doc,) = ingest([tmp_path / "a.txt"], sidecar=sidecar).documents
     assert doc.given["published"] == "2024-05-16"
     assert doc.id != document_id(doc.raw_text)  # same text from a named outlet is its own report
+
+
+def test_the_same_text_twice_is_one_document_and_the_repeat_is_reported(tmp_path):
+    text = (SEEDS / "004_3f95dd3d0e0f8142.txt").read_text()
+    (tmp_path / "a.txt").write_text(text)
+    (tmp_path / "b.txt").write_text(text)
+    result = ingest([tmp_path])
+    assert [d.path for d in result.documents] == [str(tmp_path / "a.txt")]
+    assert result.repeats == [(str(tmp_path / "b.txt"), str(tmp_path / "a.txt"))]

@@ -89,6 +89,8 @@ def run(
         fail(exc)
     for problem in report.errors:
         err.print(f"skipped: {problem}", markup=False)
+    for path, first in report.repeats:
+        err.print(f"same text as {first}, read once: {path}", markup=False)
     err.print(
         f"{report.read} documents read, {report.added} added, {report.already_stored} already stored, "
         f"{len(report.errors)} problems; corpus {'rebuilt' if report.corpus_rebuilt else 'unchanged'} ({db})",

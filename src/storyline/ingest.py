@@ -109,6 +109,9 @@ class IngestResult:
 
     documents: list[Document] = field(default_factory=list)
     errors: list[InputError] = field(default_factory=list)
+    # (path, path of the document with the same text) for inputs read once already: the same
+    # text with no metadata telling two outlets apart is one document, reported, never dropped silently
+    repeats: list[tuple[str, str]] = field(default_factory=list)
 
 
 # --- ids, decoding, metadata -----------------------------------------------------------------
@@ -548,7 +551,7 @@ def ingest(
     options = ReadOptions(jsonl_fields or JsonlFields(), limits or IngestLimits())
     result = IngestResult()
     metadata = load_sidecar(sidecar) if sidecar else {}
-    seen: set[str] = set()
+    seen: dict[str, str] = {}
     for path, root in iter_files(paths):
         if sidecar and path.resolve() == sidecar.resolve():
             continue
@@ -558,7 +561,9 @@ def ingest(
                 result.errors.append(item)
                 continue
             doc = with_given(item, given)
-            if doc.id not in seen:
-                seen.add(doc.id)
-                result.documents.append(doc)
+            if doc.id in seen:
+                result.repeats.append((doc.path, seen[doc.id]))
+                continue
+            seen[doc.id] = doc.path
+            result.documents.append(doc)
     return result

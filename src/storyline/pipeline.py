@@ -183,6 +183,7 @@ class RunReport:
     added: int = 0
     already_stored: int = 0
     errors: list[StorylineError] = field(default_factory=list)
+    repeats: list[tuple[str, str]] = field(default_factory=list)  # (path, path read before with the same text)
     corpus_rebuilt: bool = False
 
 
@@ -207,6 +208,7 @@ def run(
     new = [d for d in ingested.documents if d.id not in stored]
     report = RunReport(read=len(ingested.documents), already_stored=len(ingested.documents) - len(new))
     report.errors.extend(ingested.errors)
+    report.repeats = ingested.repeats
     for start in range(0, len(new), BATCH_SIZE):
         done, failed = process_documents(new[start : start + BATCH_SIZE], ctx)
         store.save_documents(done, PIPELINE_VERSION)
