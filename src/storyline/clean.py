@@ -533,6 +533,23 @@ def _prose_region(scores: list[float]) -> tuple[int, int]:
     return best_bounds
 
 
+def _distances_to_marked(marked: list[bool]) -> list[int]:
+    """Per position, the distance to the nearest marked position (len when none): two linear passes."""
+    n = len(marked)
+    out = [n] * n
+    last = None
+    for i in range(n):
+        last = i if marked[i] else last
+        if last is not None:
+            out[i] = i - last
+    last = None
+    for i in range(n - 1, -1, -1):
+        last = i if marked[i] else last
+        if last is not None:
+            out[i] = min(out[i], last - i)
+    return out
+
+
 def unit_features(texts: list[str], chrome_lines: frozenset[str], outlet: str | None, rule_keep: list[bool]) -> list[list[float]]:
     """One feature row per unit (see ``UNIT_FEATURES``): its own shape, its neighbours', its place in the page."""
     import math
@@ -546,6 +563,7 @@ def unit_features(texts: list[str], chrome_lines: frozenset[str], outlet: str | 
     core_at = [i for i, c in enumerate(core) if c]
     first, last = (core_at[0], core_at[-1]) if core_at else (n, -1)
     region = _prose_region([counts[i] if core[i] else -REGION_GAP_COST - min(counts[i], REGION_GAP_MAX_WORDS) for i in range(n)])
+    core_distance = _distances_to_marked(core)
     norms = [normalise_line(t) for t in texts]
     repeats = Counter(norms)
     total_words = sum(counts) or 1
@@ -557,7 +575,7 @@ def unit_features(texts: list[str], chrome_lines: frozenset[str], outlet: str | 
         k = max(len(w), 1)
         chars = max(len(text), 1)
         lo, hi = max(0, i - FEATURE_WINDOW), min(n, i + FEATURE_WINDOW + 1)
-        nearest = min((abs(i - j) for j in core_at), default=n)
+        nearest = core_distance[i]
         rows.append([
             log_words[i],
             math.log1p(len(text)),
