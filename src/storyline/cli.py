@@ -252,6 +252,25 @@ def quotes_command(
             out.print(f"{q.start}-{q.end}\t{q.kind}\t{q.speaker or '?'}\t{q.cue or ''}\t{q.text}", markup=False, emoji=False)
 
 
+@app.command("cluster")
+def cluster_command(
+    file: Annotated[Path, typer.Argument(help="JSONL: id, text, optional title, date, source per line.")],
+) -> None:
+    """Group articles into events and stories without a store: one JSON object per line."""
+    import json
+
+    from . import events
+
+    if not file.exists():
+        err.print(f"error: no such file: {file}", markup=False)
+        raise typer.Exit(2)
+    rows, errors = events.cluster_file([file], pipeline.Context.default())
+    for error in errors:
+        err.print(f"error: {error}", markup=False)
+    for row in rows:
+        out.print(json.dumps(row, ensure_ascii=False), markup=False)
+
+
 def open_corpus(db: Path):
     if not db.exists():
         err.print(f"error: {db}: no such store; run `storyline run PATH --db {db}` first", markup=False)
