@@ -210,13 +210,14 @@ def fast_entities(
                 tokens = tokens[cut:]
         if not tokens or len(tokens) == 1 and text[slice(*tokens[0])].lower().rstrip(".") in PERSON_TITLES:
             continue  # "Mr Chairman"
-        if not titled and len(tokens) > 2 and (words := [text[a:b].lower() for a, b in tokens]) and (
+        if not titled and 2 < len(tokens) <= 4 and (words := [text[a:b].lower() for a, b in tokens]) and (
             words[0] in countries.qualifiers or words[0] in PARTY_WORDS
         ) and words[-1] not in ORG_HEADS:
             titled, tokens = True, tokens[1:]  # "Republican Donald Trump", "Russian Vladimir Putin"
         start, end = tokens[0][0], tokens[-1][1]
         titled = titled or _role_before(text, start) or _role_after(text, end)
         candidates.append((start, end, titled))
+    candidates = _drop_initial_words(text, candidates)
     singles = Counter(text[s:e] for s, e, _ in candidates if " " not in text[s:e])
     spans = []
     for start, end, titled in candidates:
@@ -224,6 +225,23 @@ def fast_entities(
         if label:
             spans.append(Span(start, end, label))
     return spans
+
+
+def _drop_initial_words(text: str, candidates: list[tuple[int, int, bool]]) -> list[tuple[int, int, bool]]:
+    """ "Notice Trump" opening a sentence, where the document names "Donald Trump": the first word is
+    not part of the name (a sentence-initial capital), so keep only the surname."""
+    full = {}
+    for start, end, _ in candidates:
+        words = text[start:end].split()
+        if len(words) >= 2:
+            full.setdefault(words[-1], set()).add(words[0])
+    out = []
+    for start, end, titled in candidates:
+        words = text[start:end].split()
+        if len(words) == 2 and _sentence_initial(text, start) and len(full.get(words[-1], ())) > 1 and not titled:
+            start = end - len(words[-1])
+        out.append((start, end, titled))
+    return out
 
 
 def _sentence_initial(text: str, pos: int) -> bool:
