@@ -361,7 +361,7 @@ def main(argv: list[str] | None = None) -> None:
             if by_kind[kind] < args.misses:
                 by_kind[kind] += 1
                 print(f"{kind} {name[:40]}: {what!r}")
-    print(f"\nstoryline quotes+mentions {seconds['storyline']:.1f}s (after spaCy)" + (f", textacy {seconds['textacy']:.1f}s" if "textacy" in seconds else ""))
+    print(f"\nstoryline quotes+mentions {seconds['storyline']:.1f}s (after NER)" + (f", textacy {seconds['textacy']:.1f}s" if "textacy" in seconds else ""))
 
 
 if __name__ == "__main__":
