@@ -176,7 +176,9 @@ def synthetic_items(n: int, rng: random.Random) -> list[events.ClusterItem]:
         day = start + timedelta(days=int(np_rng.integers(0, 2000)))
         for _ in range(min(int(np_rng.integers(1, 7)), n - len(items))):
             words = topic + list(np_rng.choice(vocabulary, 60, p=weights))
-            items.append(events.ClusterItem(f"d{len(items)}", " ".join(words[:20]), " ".join(words), names, (day, day)))
+            items.append(events.ClusterItem(
+                f"d{len(items)}", " ".join(words[:20]), " ".join(words), names=names, lead_names=names, days=(day, day)
+            ))
     return items
 
 

@@ -30,3 +30,38 @@ def test_candidate_sentences_merge_copies_and_cite_both_documents():
     found = briefing.candidate_sentences([a, b], {"a": "a", "b": "a"})
     (shared,) = [c for c in found if "two leaders" in c.text]
     assert shared.document_ids == ["a", "b"] and shared.text == sentence
+
+
+def two_outlet_corpus():
+    a = Document(id="a", path="pile/ap.txt", raw_text="", outlet="AP",
+                 clean_text="Floods killed 30 people in Bavaria on Sunday. Officials said 5,000 homes were damaged <b>badly</b>.")
+    b = Document(id="b", path="pile/dw.txt", raw_text="", outlet="DW",
+                 clean_text="Floods killed 32 people in Bavaria on Sunday, rescuers said.")
+    for doc, day in ((a, "2024-06-02"), (b, "2024-06-03")):
+        doc.event_date = DateInference(day, certain=True)
+    event = Event("ev_1", DateInference("2024-06-02", certain=True), "Floods", ["a", "b"], 2)
+    return Corpus(documents=[a, b], events=[event], stories=[Story("st_1", "Floods", ["ev_1"])])
+
+
+def test_discrepancies_name_conflicting_figures_days_and_single_source_claims():
+    corpus = two_outlet_corpus()
+    briefing.summarize(corpus)
+    found = corpus.events[0].discrepancies
+    assert any("event day differs" in d and "2024-06-02 (ap.txt)" in d and "2024-06-03 (dw.txt)" in d for d in found)
+    assert "figures for 'people' differ: 30 (ap.txt); 32 (dw.txt)" in found
+    assert "only ap.txt gives 5,000 homes" in found
+    markdown = briefing.render_markdown(corpus)
+    assert "Sources disagree" in markdown and "<b>" not in markdown
+    assert "! figures for 'people' differ" in briefing.render_text(corpus)
+
+
+def test_one_source_has_no_discrepancies_with_itself():
+    corpus = two_outlet_corpus()
+    corpus.events[0].document_ids = ["a"]
+    briefing.summarize(corpus)
+    assert corpus.events[0].discrepancies == []
+
+
+def test_figures_skip_years_and_times_and_keep_scales():
+    assert briefing.figures("In 2024 elections at 10 am, $5 million in aid and 12 percent growth") == {
+        "aid": {"$5 million"}, "growth": {"12 percent"}}

@@ -17,7 +17,7 @@ from rapidfuzz import fuzz
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from . import provenance
-from .model import Citation, Corpus, Document, Event, QuoteCluster, Story
+from .model import Citation, Corpus, Document, Event, EventCoding, QuoteCluster, Story
 from .text import split_sentences
 
 # Sentences shorter than this many words are headings or fragments, not summary material.
@@ -90,12 +90,71 @@ def summarize_event(event: Event, docs: dict[str, Document], corpus: Corpus, ori
     ]
 
 
+# A figure: a number (with its scale word) and the noun it counts ("25,000 tons", "$5 million
+# in aid", "30 people"). Bounded repetitions only: article text is hostile.
+FIGURE = re.compile(
+    r"(?<![\w.,])(\$?\d{1,3}(?:,\d{3}){0,4}(?:\.\d{1,3})?|\$?\d{1,12}(?:\.\d{1,3})?)"
+    r"(?:\s(million|billion|thousand|trillion))?\s?(%|percent|per cent)?\s(?:[a-z-]{1,20}\s){0,1}?([a-z]{3,20})\b"
+)
+# Words after a number that are not what it counts (dates, times, ordinals, units of time).
+NOT_COUNTED = frozenset(
+    "am pm gmt utc bst est edt years year days day hours hour minutes minute weeks week months month "
+    "january february march april may june july august september october november december "
+    "and the for percent".split()
+)
+# At most this many discrepancies per event: the strongest kinds first (dates, then figures).
+MAX_DISCREPANCIES = 6
+
+
+def figures(text: str) -> dict[str, set[str]]:
+    """What each counted noun is given as: {"people": {"30"}, "tons": {"25,000"}}."""
+    found: dict[str, set[str]] = {}
+    for match in FIGURE.finditer(text):
+        number, scale, percent, noun = match.groups()
+        if noun in NOT_COUNTED or (not scale and not percent and re.fullmatch(r"(?:19|20)\d\d", number)):
+            continue
+        value = " ".join(x for x in (number, scale, "percent" if percent else None) if x)
+        found.setdefault(noun, set()).add(value)
+    return found
+
+
+def find_discrepancies(event: Event, docs: dict[str, Document], originals: dict[str, str], short: dict[str, str]) -> list[str]:
+    """Where independent reports of one event disagree: the event day they give, and the
+    figures they give for the same thing; and figures only one source has."""
+    sources: dict[str, list[str]] = {}
+    for doc_id in event.document_ids:  # a copy and its original are one source
+        sources.setdefault(originals.get(doc_id, doc_id), []).append(doc_id)
+    if len(sources) < 2:
+        return []
+    out = []
+    days = {root: {docs[d].event_date.value for d in members if docs[d].event_date and docs[d].event_date.certain} for root, members in sources.items()}
+    given = sorted({day for v in days.values() for day in v})
+    if len(given) > 1:
+        out.append("event day differs: " + "; ".join(f"{day} ({', '.join(short[r] for r in sources if day in days[r])})" for day in given))
+    counted: dict[str, dict[str, set[str]]] = {}
+    for root, members in sources.items():
+        for doc_id in members:
+            for noun, values in figures(docs[doc_id].clean_text).items():
+                counted.setdefault(noun, {}).setdefault(root, set()).update(values)
+    for noun, by_source in sorted(counted.items()):
+        values = sorted({v for vs in by_source.values() for v in vs})
+        if len(by_source) > 1 and len(values) > 1 and not set.intersection(*by_source.values()):
+            out.append(f"figures for {noun!r} differ: " + "; ".join(f"{', '.join(sorted(vs))} ({short[r]})" for r, vs in sorted(by_source.items())))
+    for noun, by_source in sorted(counted.items()):
+        if len(by_source) == 1:
+            (root, values), = by_source.items()
+            out.append(f"only {short[root]} gives {', '.join(sorted(values))} {noun}")
+    return out[:MAX_DISCREPANCIES]
+
+
 def summarize(corpus: Corpus) -> None:
-    """Fill every event's summary and every story's (one cited lead sentence per event)."""
+    """Fill every event's summary and discrepancies, and every story's (one cited lead sentence per event)."""
     docs = {d.id: d for d in corpus.documents}
     originals = provenance.source_of(corpus.documents, corpus.reuse)
+    short = short_names(corpus)
     for event in corpus.events:
         event.summary = summarize_event(event, docs, corpus, originals)
+        event.discrepancies = find_discrepancies(event, docs, originals, short)
     events = {e.id: e for e in corpus.events}
     for story in corpus.stories:
         story.summary = [events[i].summary[0] for i in story.event_ids if events[i].summary]
@@ -136,6 +195,15 @@ def timeline_data(corpus: Corpus) -> list[dict]:
             }
         )
     return out
+
+
+def coding_line(code: EventCoding) -> str:
+    """CONSULT (phone): Vladimir Putin -> Xi Jinping"""
+    kind = f"{code.event_type} ({code.mode})" if code.mode else code.event_type
+    sides = ", ".join(code.actors) or "?"
+    if code.targets and code.targets != code.actors:
+        sides += " -> " + ", ".join(code.targets)
+    return f"{kind}: {sides}"
 
 
 def quote_line(quote: QuoteCluster) -> str:
@@ -190,8 +258,11 @@ def render_text(corpus: Corpus) -> str:
             lines.extend(f"    date evidence: {line}" for line in decisive_evidence(event))
             if event.date.alternatives:
                 lines.append(f"    other possible dates: {', '.join(event.date.alternatives[:5])}")
+            if event.coding:
+                lines.append(f"    what: {coding_line(event.coding)}")
             for citation in event.summary:
                 lines.append(f"    - {citation.text} {cite(citation, short)}")
+            lines.extend(f"    ! {line}" for line in event.discrepancies)
             for q in event.quote_ids[:KEY_QUOTES]:
                 lines.append(f"    > {quote_line(quotes[q])} [{', '.join(short[d] for d in quotes[q].document_ids)}]")
         lines.append("")
@@ -221,7 +292,12 @@ def render_markdown(corpus: Corpus) -> str:
                 f"{plural(event.independent_sources, 'independent source')}.* "
                 f"Date evidence: {md('; '.join(decisive_evidence(event)) or 'none')}\n"
             )
+            if event.coding:
+                out.append(f"What: {md(coding_line(event.coding))}\n")
             out.extend(f"- {md(c.text)} {md(cite(c, short))}" for c in event.summary)
+            if event.discrepancies:
+                out.append("")
+                out.extend(f"- Sources disagree: {md(line)}" for line in event.discrepancies)
             out.extend(f"> {md(quote_line(quotes[q]))}" for q in event.quote_ids[:KEY_QUOTES])
             out.append("")
     return "\n".join(out)

@@ -1,0 +1,115 @@
+"""Event clustering, the cluster command and event coding, on the seeds and small fixtures."""
+
+import json
+from datetime import date
+
+import pytest
+from typer.testing import CliRunner
+
+from storyline import coding, events, pipeline
+from storyline.cli import app
+from storyline.ingest import ingest
+from storyline.model import DateInference
+
+from conftest import SEEDS
+
+CALLS = {"2022-12-30", "2025-01-21", "2026-02-04"}
+
+
+@pytest.fixture(scope="module")
+def seed_corpus():
+    ctx = pipeline.Context.default()
+    docs, errors = pipeline.process_documents(ingest([SEEDS]).documents, ctx)
+    assert not errors
+    return pipeline.process_corpus(docs, ctx)
+
+
+def test_seed_events_are_coded_as_consultations_by_phone_or_visit(seed_corpus):
+    by_date = {e.date.value: e for e in seed_corpus.events}
+    assert set(by_date) == CALLS | {"2024-05-16"}
+    for day, event in by_date.items():
+        assert event.coding.event_type == "CONSULT", day
+        assert event.coding.mode == ("visit" if day == "2024-05-16" else "phone"), day
+        parties = set(event.coding.actors) | set(event.coding.targets)
+        assert {"Vladimir Putin", "Xi Jinping"} <= parties, day
+        assert event.coding.evidence and event.coding.document_id in event.document_ids
+
+
+def test_the_call_putin_made_codes_him_as_actor_and_xi_as_target(seed_corpus):
+    (call,) = [e for e in seed_corpus.events if e.date.value == "2025-01-21"]
+    assert call.coding.actors[0] == "Vladimir Putin" and call.coding.targets[0] == "Xi Jinping"
+
+
+def item(id_, text, day=None, names=()):
+    span = (date.fromisoformat(day),) * 2 if day else None
+    return events.ClusterItem(id_, text.split(".")[0], text, frozenset(names), frozenset(names), span)
+
+
+CALL = ("Russian President Vladimir Putin held a video call with Chinese leader Xi Jinping and praised "
+        "growing trade in energy, grain and technology between the two countries.")
+FLOOD = "Heavy rain flooded towns across Bavaria, forcing thousands of residents to leave their homes as rivers rose."
+
+
+def test_identical_reports_with_days_years_apart_are_two_events_and_undated_joins():
+    items = [item("a", CALL, "2022-12-30"), item("b", CALL, "2026-02-04"), item("c", CALL, "2026-02-05"), item("d", FLOOD)]
+    groups = events.cluster_items(items, [])
+    assert ["b", "c"] in groups and ["a"] in groups and ["d"] in groups
+
+
+def test_reuse_links_keep_a_rewrite_with_its_original_whatever_its_words():
+    items = [item("a", CALL, "2026-02-04"), item("b", FLOOD, "2026-02-04")]
+    assert events.cluster_items(items, []) == [["a"], ["b"]]
+    assert events.cluster_items(items, [("a", "b")]) == [["a", "b"]]
+
+
+def test_blocking_proposes_pairs_only_through_shared_rare_terms():
+    items = [item(f"d{n}", f"unique{n}word alpha{n} beta{n} gamma{n}") for n in range(40)]
+    items += [item("x", CALL), item("y", CALL)]
+    pairs = events.candidate_pairs(events.text_vectors(items), items)
+    assert [tuple(p) for p in pairs] == [(40, 41)]
+
+
+def test_a_truncated_candidate_list_spans_to_the_last_day_its_evidence_names():
+    inference = DateInference("2024-05-16", False, "text", [
+        "event day: 36 candidates in all; alternatives list the first 10 after the earliest (2024-05-16 – 2025-01-16)"
+    ], ["2024-05-23"])
+    assert events.day_span(inference) == (date(2024, 5, 16), date(2025, 1, 16))
+    assert events.date_penalty((date(2025, 1, 21),) * 2, events.day_span(inference)) == events.DATE_GAP_PENALTY
+    assert events.date_penalty(None, events.day_span(inference)) == 0
+
+
+def test_cluster_command_prints_one_object_per_record(tmp_path):
+    records = [
+        {"id": "a", "title": "Putin and Xi hold video call", "date": "2026-02-04", "source": "AP",
+         "text": "Russian President Vladimir Putin held a video call with Chinese President Xi Jinping on Wednesday and hailed growing economic cooperation."},
+        {"id": "b", "title": "Xi, Putin talk by video", "date": "2026-02-04", "source": "Reuters",
+         "text": "Chinese leader Xi Jinping and Russian President Vladimir Putin spoke by video link on Wednesday, praising economic cooperation between their countries."},
+        {"id": "c", "title": "Putin and Xi video call", "date": "2022-12-30", "source": "Reuters",
+         "text": "Russian President Vladimir Putin held a video call with Chinese President Xi Jinping on Friday and hailed growing economic cooperation."},
+        {"id": "d", "title": "Floods hit Bavaria", "date": "2024-06-02", "source": "DW", "text": FLOOD},
+    ]
+    path = tmp_path / "in.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in records) + "\nnot json\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["cluster", str(path)])
+    assert result.exit_code == 0, result.output
+    rows = {r["id"]: r for r in map(json.loads, result.stdout.splitlines())}
+    assert set(rows) == {"a", "b", "c", "d"} and all(set(r) == {"id", "event_id", "story_id"} for r in rows.values())
+    assert rows["a"]["event_id"] == rows["b"]["event_id"] != rows["c"]["event_id"]
+    assert rows["a"]["story_id"] == rows["c"]["story_id"] != rows["d"]["story_id"]
+    assert "in.jsonl" in result.stderr
+
+
+@pytest.mark.parametrize("sentence, kind, mode", [
+    ("Iran threatened on Tuesday to shell Iraqi towns in retaliation for an air raid.", "THREATEN", None),
+    ("Putin said he expected Xi to make a state visit, in remarks from a video conference.", "CONSULT", "phone"),
+    ("The foreign minister arrived in Beijing on Monday for two days of talks.", "CONSULT", "visit"),
+    ("Police arrested 12 demonstrators outside parliament.", "COERCE", None),
+    ("The opposition accused the government of rigging the vote.", "DISAPPROVE", "accuse"),
+])
+def test_a_sentence_is_coded_by_its_first_realised_trigger(sentence, kind, mode):
+    coded = coding.code_sentence(sentence, [])
+    assert (coded.event_type, coded.mode) == (kind, mode)
+
+
+def test_no_trigger_no_coding():
+    assert coding.code_sentence("The weather was mild and the river was calm.", []) is None
