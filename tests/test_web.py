@@ -228,3 +228,12 @@ def test_serve_refuses_a_missing_store(tmp_path):
     result = CliRunner().invoke(app, ["serve", "--db", str(tmp_path / "none.db")])
     assert result.exit_code == 2 and "no such store" in " ".join(result.output.split())
     assert not (tmp_path / "none.db").exists()
+
+
+def test_event_page_shows_the_coding_and_where_sources_disagree(client, exported):
+    visit = event_of(exported, "2024-05-16")
+    page = client.get(f"/events/{visit['id']}").text
+    assert "What happened" in page and "CONSULT" in page and "(visit)" in page
+    assert "Discrepancies across sources" in page
+    api = client.get(f"/api/events/{visit['id']}").json()["event"]
+    assert api["coding"]["event_type"] == "CONSULT" and api["coding"]["mode"] == "visit"

@@ -7,6 +7,7 @@ format"); add fields freely, never rename or remove one.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -44,6 +45,7 @@ def records(corpus: Corpus) -> Iterator[dict]:
             "summary": [{"text": c.text, "document_ids": c.document_ids, "independent_sources": c.independent_sources} for c in e.summary],
             "document_ids": e.document_ids, "independent_sources": e.independent_sources,
             "actors": e.actors, "quote_ids": e.quote_ids,
+            "coding": dataclasses.asdict(e.coding) if e.coding else None, "discrepancies": e.discrepancies,
         }
     for q in corpus.quotes:
         yield {
