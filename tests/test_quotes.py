@@ -294,3 +294,17 @@ def test_quotes_command_prints_offsets_into_the_raw_text(tmp_path):
     assert raw[row["speaker_start"] : row["speaker_end"]] == "Solberg"
     missing = CliRunner().invoke(app, ["quotes", str(tmp_path / "none.txt")])
     assert missing.exit_code == 1 and "none.txt" in missing.output
+
+
+def test_a_quote_whose_cue_names_no_one_keeps_the_sentences_speaker():
+    text = (
+        "Chinese President Xi Jinping spoke on Monday. Xi said that he and Putin would discuss new plans and "
+        "\u201cexchange views on major strategic issues,\u201d according to a Russian translation of his remarks."
+    )
+    from storyline.entities import find_mentions
+    from storyline.nlp import load_nlp
+
+    mentions = find_mentions(text, load_nlp()(text))
+    (views,) = [q for q in find_quotes(text, mentions) if q.kind == "direct"]
+    assert views.text.startswith("exchange views") and views.speaker == "Xi Jinping"
+    assert views.speaker_start is None

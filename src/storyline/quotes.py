@@ -17,7 +17,7 @@ import hashlib
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz
 
@@ -663,6 +663,10 @@ def find_quotes(text: str, mentions: list[Mention], spacy_doc=None) -> list[Quot
             quote = _indirect_quote(ctx, item)
         if quote.speaker:
             ctx.speakers_by_sentence[sentence] = quote.speaker
+        elif sentence in ctx.speakers_by_sentence:
+            # "Xi said that he would ... and “exchange views …,” according to a translation of his
+            # remarks": a cue naming no one leaves the quote to the sentence's speaker
+            quote = replace(quote, speaker=ctx.speakers_by_sentence[sentence], speaker_start=None, speaker_end=None)
         quotes.append(quote)
     return quotes
 
