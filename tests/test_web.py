@@ -237,3 +237,18 @@ def test_event_page_shows_the_coding_and_where_sources_disagree(client, exported
     assert "Discrepancies across sources" in page
     api = client.get(f"/api/events/{visit['id']}").json()["event"]
     assert api["coding"]["event_type"] == "CONSULT" and api["coding"]["mode"] == "visit"
+
+
+def test_search_filters_by_entity_mentions_and_speakers(client, exported):
+    ushakov = next(n for n in exported["entity"].values() if n["name"] == "Yuri Ushakov")
+    everything = client.get("/api/search", params={"q": "Putin"}).json()
+    narrowed = client.get("/api/search", params={"q": "Putin", "entity": ushakov["id"]}).json()
+    assert len(narrowed["documents"]) < len(everything["documents"])
+    mentioning = {d["id"] for d in narrowed["documents"]}
+    assert doc_id(exported, REWRITE) in mentioning  # 000 names Ushakov; 001 does not
+    assert doc_id(exported, AP) not in mentioning
+    assert narrowed["quotes"] and all(q["speaker_entity_id"] == ushakov["id"] for q in narrowed["quotes"])
+    assert narrowed["entity"]["name"] == "Yuri Ushakov"
+    page = client.get("/search", params={"q": "Putin", "entity": ushakov["id"]}).text
+    assert "mentioning" in page and "Yuri Ushakov" in page
+    assert client.get("/api/search", params={"q": "Putin", "entity": "no-such-id"}).json()["documents"] == []

@@ -129,8 +129,17 @@ MIGRATIONS: list[tuple[str, str]] = [
         DROP INDEX story_events_event;
         """,
     ),
+    (
+        # Which entities each document mentions, as resolved across the corpus (documents are
+        # stored before that resolution): what search filters documents by entity with.
+        "0004_document_entities",
+        """
+        CREATE TABLE document_entities (entity_id TEXT NOT NULL, document_id TEXT NOT NULL,
+            PRIMARY KEY (entity_id, document_id)) WITHOUT ROWID;
+        """,
+    ),
 ]
-CORPUS_TABLES = ("entities", "reuse", "quotes", "events", "stories")
+CORPUS_TABLES = ("entities", "reuse", "quotes", "events", "stories", "document_entities")
 
 
 def to_json(record) -> str:
@@ -273,6 +282,10 @@ class Store:
             )
             db.executemany("INSERT INTO events VALUES (?, ?, ?, ?)", [(e.id, e.date.value, e.title, to_json(e)) for e in corpus.events])
             db.executemany("INSERT INTO stories VALUES (?, ?, ?)", [(s.id, s.title, to_json(s)) for s in corpus.stories])
+            db.executemany(
+                "INSERT OR IGNORE INTO document_entities VALUES (?, ?)",
+                [(m.entity_id, d.id) for d in corpus.documents for m in d.mentions if m.entity_id],
+            )
             db.execute("INSERT OR REPLACE INTO meta VALUES ('corpus_fingerprint', ?)", (fingerprint,))
 
     def corpus_fingerprint(self) -> str | None:
@@ -381,22 +394,26 @@ class Store:
         return [from_data(Entity, json.loads(data)) for (data,) in rows]
 
     def search(self, kind: str, match: str, offset: int, limit: int, since: str | None = None,
-               until: str | None = None, outlet: str | None = None) -> list[tuple[str, str]]:
+               until: str | None = None, outlet: str | None = None, entity: str | None = None) -> list[tuple[str, str]]:
         """(id, snippet) of documents, quotes or entities matching an FTS5 query, newest stored first.
 
         Not ranked by relevance: FTS5's bm25 reads every match of each word to weigh it, which
         for a common name in a 100k-document store took longer than the whole page may
         (bench/web.py); every word must match anyway. The snippet marks matches with
         U+E000/U+E001, for the caller to turn into markup after escaping. Date and outlet
-        filters apply to documents.
+        filters apply to documents; the entity filter to documents (mentions) and quotes (speaker).
         """
         table, fts, column = {"document": ("documents", "document_fts", 1), "quote": ("quotes", "quote_fts", 1),
                               "entity": ("entities", "entity_fts", 0)}[kind]
         where, params = [f"{fts} MATCH ?"], [match]
-        for condition, value in (("t.published >= ?", since), ("t.published <= ?", until), ("t.outlet = ?", outlet)):
+        for condition, value in (("t.published >= ?", since), ("t.published <= ?", until), ("t.outlet = ?", outlet),
+                                 ("t.id IN (SELECT document_id FROM document_entities WHERE entity_id = ?)", entity)):
             if value and kind == "document":
                 where.append(condition)
                 params.append(value)
+        if entity and kind == "quote":  # a person's quotes: by speaker
+            where.append("t.speaker_entity_id = ?")
+            params.append(entity)
         join = f"JOIN {table} t ON t.rowid = {fts}.rowid" if len(params) > 1 else ""
         best = [row[0] for row in self.db.execute(
             f"SELECT {fts}.rowid FROM {fts} {join} WHERE {' AND '.join(where)} ORDER BY {fts}.rowid DESC LIMIT ? OFFSET ?",

@@ -105,8 +105,10 @@ def create_app(db: str | Path) -> FastAPI:
 
     @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
     def search_html(q: str = "", offset: Offset = 0, since: Annotated[str | None, Query(pattern=ISO_DATE)] = None,
-                    until: Annotated[str | None, Query(pattern=ISO_DATE)] = None, outlet: str | None = None):
-        return page("search.html", data=read(views.search, q, offset, views.SEARCH_RESULTS, since, until, outlet or None), q=q)
+                    until: Annotated[str | None, Query(pattern=ISO_DATE)] = None, outlet: str | None = None,
+                    entity: str | None = None):
+        data = read(views.search, q, offset, views.SEARCH_RESULTS, since, until, outlet or None, entity or None)
+        return page("search.html", data=data, q=q)
 
     # JSON API: the same data, records in the export's shapes (plain json.dumps: FastAPI's
     # generic encoder took longer than the page itself on big answers)
@@ -134,8 +136,9 @@ def create_app(db: str | Path) -> FastAPI:
     @app.get("/api/search")
     def api_search(q: str, offset: Offset = 0, limit: Limit = views.SEARCH_RESULTS,
                    since: Annotated[str | None, Query(pattern=ISO_DATE)] = None,
-                   until: Annotated[str | None, Query(pattern=ISO_DATE)] = None, outlet: str | None = None):
-        return JSONResponse(read(views.search, q, offset, limit, since, until, outlet or None))
+                   until: Annotated[str | None, Query(pattern=ISO_DATE)] = None, outlet: str | None = None,
+                   entity: str | None = None):
+        return JSONResponse(read(views.search, q, offset, limit, since, until, outlet or None, entity or None))
 
     return app
 

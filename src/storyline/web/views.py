@@ -320,17 +320,19 @@ def snippet_parts(snippet: str) -> list[tuple[str, bool]]:
 
 
 def search(store: Store, q: str, offset: int = 0, limit: int = SEARCH_RESULTS, since: str | None = None,
-           until: str | None = None, outlet: str | None = None) -> dict:
+           until: str | None = None, outlet: str | None = None, entity: str | None = None) -> dict:
     """Documents, quotes and entities whose text has every word of the query, best first."""
     offset, limit = page_bounds(offset, limit)
     match = fts_query(q)
-    found = {kind: store.search(kind, match, offset, limit, since, until, outlet) if match else []
+    found = {kind: store.search(kind, match, offset, limit, since, until, outlet, entity) if match else []
              for kind in ("document", "quote", "entity")}
+    named = next(iter(store.by_ids("entities", Entity, [entity])), None) if entity else None
     heads = headers(store, [i for i, _ in found["document"]])
     quotes = {q.id: q for q in store.by_ids("quotes", QuoteCluster, [i for i, _ in found["quote"]])}
     entities = {e.id: e for e in store.by_ids("entities", Entity, [i for i, _ in found["entity"]])}
     return {
         "q": q, "offset": offset, "limit": limit, "since": since, "until": until, "outlet": outlet,
+        "entity": {"id": named.id, "name": named.name} if named else None,
         "documents": [{**heads[i], "snippet": snippet_parts(s)} for i, s in found["document"] if i in heads],
         "quotes": [{**r, "snippet": snippet_parts(s)} for (i, s) in found["quote"] if i in quotes
                    for r in records_of(Corpus(quotes=[quotes[i]]), "quote")],
