@@ -252,3 +252,13 @@ def test_search_filters_by_entity_mentions_and_speakers(client, exported):
     page = client.get("/search", params={"q": "Putin", "entity": ushakov["id"]}).text
     assert "mentioning" in page and "Yuri Ushakov" in page
     assert client.get("/api/search", params={"q": "Putin", "entity": "no-such-id"}).json()["documents"] == []
+
+
+def test_event_page_shows_a_rewrites_reused_passages_side_by_side(client, exported):
+    event = event_of(exported, "2026-02-04")
+    page = client.get(f"/events/{event['id']}").text
+    rewrite = doc_id(exported, REWRITE)
+    row = re.search(rf'<li class="document-row" id="doc-{rewrite}">(.*?)</li>', page, re.S).group(1)
+    cells = re.findall(r"<tr><td><mark>(.*?)</mark></td><td><mark>(.*?)</mark></td></tr>", row, re.S)
+    assert any("firm support" in here and "firm support" in there for here, there in cells)
+    assert any("closest partners" in here and "closest partners" in there for here, there in cells)

@@ -163,11 +163,15 @@ def event_page(store: Store, event_id: str) -> dict | None:
     incoming = store.reuse_into(shown_ids)
     cited = sorted({d for c in event.summary for d in c.document_ids} - set(heads))
     heads.update(headers(store, cited))
+    parents = {doc_id: strongest_parent(incoming, doc_id) for doc_id in shown_ids}
+    linked = {p.source_document_id for p in parents.values() if p} | {d for d, p in parents.items() if p}
+    texts = store.document_texts(sorted(linked))
+    heads.update(headers(store, sorted(linked - set(heads))))
+    labels = {i: h["label"] for i, h in heads.items()}
     documents = []
     for doc_id in shown_ids:
-        parent = strongest_parent(incoming, doc_id)
-        if parent is not None and parent.source_document_id not in heads:
-            heads.update(headers(store, [parent.source_document_id]))
+        parent = parents[doc_id]
+        copy = Document(id=doc_id, path="", raw_text="", clean_text=texts.get(doc_id, "")) if parent else None
         documents.append({
             **heads.get(doc_id, {"id": doc_id, "label": doc_id}),
             "reuses": None if parent is None else {
@@ -175,6 +179,7 @@ def event_page(store: Store, event_id: str) -> dict | None:
                 "label": heads.get(parent.source_document_id, {}).get("label", parent.source_document_id),
                 "relation": "copy" if parent.kind in COPY_KINDS else "rewrite",
                 "kind": parent.kind, "score": parent.score,
+                "link": link_view(parent, copy, texts.get(parent.source_document_id), labels),
             },
         })
     quotes = store.by_ids("quotes", QuoteCluster, event.quote_ids[:MAX_EVENT_QUOTES])
@@ -183,7 +188,7 @@ def event_page(store: Store, event_id: str) -> dict | None:
         "event": record,
         "documents": documents,
         "documents_hidden": len(event.document_ids) - len(shown_ids),
-        "labels": {i: h["label"] for i, h in heads.items()},
+        "labels": labels,
         "quotes": records_of(Corpus(quotes=quotes), "quote"),
         "quotes_hidden": len(event.quote_ids) - len(quotes),
         "actors": [{"id": i, "name": n} for i, n in entity_names(store, event.actors).items()],
