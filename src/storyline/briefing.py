@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -239,22 +240,28 @@ def short_names(corpus: Corpus) -> dict[str, str]:
     return names
 
 
+def stories_with_events(corpus: Corpus) -> Iterator[tuple[Story, list[Event]]]:
+    """Each story with its events in timeline order: the walk every renderer makes."""
+    events = {e.id: e for e in corpus.events}
+    for story in corpus.stories:
+        yield story, [events[i] for i in story.event_ids]
+
+
+def sources_phrase(event: Event) -> str:
+    return f"{plural(len(event.document_ids), 'document')}, {plural(event.independent_sources, 'independent source')}"
+
+
 def render_text(corpus: Corpus) -> str:
     """Plain text; the CLI prints it without markup interpretation."""
     short = short_names(corpus)
-    events = {e.id: e for e in corpus.events}
     quotes = {q.id: q for q in corpus.quotes}
     lines = []
-    for story in corpus.stories:
+    for story, events in stories_with_events(corpus):
         lines.append(f"Story: {story.title}  ({len(story.event_ids)} events)")
-        for i in story.event_ids:
-            event = events[i]
+        for event in events:
             lines.append("")
             lines.append(f"{date_label(event)}  {event.title}")
-            lines.append(
-                f"    {plural(len(event.document_ids), 'document')}, "
-                f"{plural(event.independent_sources, 'independent source')}"
-            )
+            lines.append(f"    {sources_phrase(event)}")
             lines.extend(f"    date evidence: {line}" for line in decisive_evidence(event))
             if event.date.alternatives:
                 lines.append(f"    other possible dates: {', '.join(event.date.alternatives[:5])}")
@@ -279,19 +286,13 @@ def md(text: str) -> str:
 
 def render_markdown(corpus: Corpus) -> str:
     short = short_names(corpus)
-    events = {e.id: e for e in corpus.events}
     quotes = {q.id: q for q in corpus.quotes}
     out = []
-    for story in corpus.stories:
+    for story, events in stories_with_events(corpus):
         out.append(f"# {md(story.title)}\n")
-        for i in story.event_ids:
-            event = events[i]
+        for event in events:
             out.append(f"## {md(date_label(event))}: {md(event.title)}\n")
-            out.append(
-                f"*{plural(len(event.document_ids), 'document')}, "
-                f"{plural(event.independent_sources, 'independent source')}.* "
-                f"Date evidence: {md('; '.join(decisive_evidence(event)) or 'none')}\n"
-            )
+            out.append(f"*{sources_phrase(event)}.* Date evidence: {md('; '.join(decisive_evidence(event)) or 'none')}\n")
             if event.coding:
                 out.append(f"What: {md(coding_line(event.coding))}\n")
             out.extend(f"- {md(c.text)} {md(cite(c, short))}" for c in event.summary)
