@@ -132,11 +132,25 @@ def infer_publication_date(doc: Document, knowledge: Knowledge) -> DateInference
 def infer_event_date(doc: Document, published: DateInference, knowledge: Knowledge) -> DateInference:
     """The day of the main event: the lead's first day-resolvable expression, for every
     remaining publication candidate; the publication date when the lead has none."""
+    return _event_date(doc, published, lambda: publication_candidates(doc, knowledge))
+
+
+def infer_dates(doc: Document, knowledge: Knowledge) -> tuple[DateInference, DateInference]:
+    """Publication and event date together, reading the text's clues once for both."""
+    known = known_publication(doc)
+    if known is not None:
+        return known, infer_event_date(doc, known, knowledge)
+    candidates, evidence = publication_candidates(doc, knowledge)
+    published = _inference(candidates, evidence, "inferred", "publication")
+    return published, _event_date(doc, published, lambda: (candidates, evidence))
+
+
+def _event_date(doc: Document, published: DateInference, uncertain_candidates) -> DateInference:
     if published is not None and published.certain and published.value:
         candidates = np.array([date.fromisoformat(published.value).toordinal()])
         evidence = [f"published {published.value} ({published.source or 'given'})"]
     else:
-        candidates, evidence = publication_candidates(doc, knowledge)
+        candidates, evidence = uncertain_candidates()
     text = analysis_text(doc)
     groups = weekday_groups(text, parse_temporal_expressions(text))
     lead = _lead_expression(doc.clean_text)

@@ -76,8 +76,7 @@ def extract_stage(docs: list[Document], ctx: Context) -> list[Document]:
 def date_stage(docs: list[Document], ctx: Context) -> list[Document]:
     """Publication date (given, printed or inferred), then every temporal expression against it."""
     for doc in docs:
-        doc.published = dating.infer_publication_date(doc, ctx.knowledge)
-        doc.event_date = dating.infer_event_date(doc, doc.published, ctx.knowledge)
+        doc.published, doc.event_date = dating.infer_dates(doc, ctx.knowledge)
         reference = date.fromisoformat(doc.published.value) if doc.published and doc.published.value else None
         doc.temporal_expressions = timex.find_temporal_expressions(doc.clean_text, reference)
     return docs
