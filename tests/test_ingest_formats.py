@@ -40,12 +40,14 @@ def write_warc(path, records, gzipped: bool) -> None:
             writer.write_record(writer.create_warc_record(uri, "response", payload=io.BytesIO(payload), http_headers=headers))
 
 
-def test_warc_html_responses_become_documents_and_other_records_are_named_errors(tmp_path):
+def test_warc_html_responses_become_documents_and_other_records_are_summed_up_in_one_error(tmp_path):
     page = as_html(AP + "\nUn café à Pékin.", "Xi, Putin").encode("iso-8859-1", errors="replace")
+    png = b"\x89PNG\r\n\x1a\n" + bytes(64)
     records = [
         ("https://news.example/ap", "200 OK", "text/html; charset=ISO-8859-1", page),
-        ("https://news.example/logo.png", "200 OK", "image/png", b"\x89PNG\r\n\x1a\n" + bytes(64)),
+        ("https://news.example/logo.png", "200 OK", "image/png", png),
         ("https://news.example/old", "301 Moved Permanently", "text/html", b"<a href='/ap'>moved</a>"),
+        ("https://news.example/icon.png", "200 OK", "image/png", png),
     ]
     for name, gzipped in (("crawl.warc", False), ("crawl.warc.gz", True)):
         path = tmp_path / name
@@ -55,9 +57,10 @@ def test_warc_html_responses_become_documents_and_other_records_are_named_errors
         assert doc.path == f"{path}#https://news.example/ap"
         assert doc.raw_format == "html" and "Un café à Pékin." in doc.raw_text
         assert doc.given["url"] == "https://news.example/ap" and doc.given["crawled"].startswith("20") and "published" not in doc.given
-        problems = errors_by_place(result)
-        assert "not HTML (image/png)" in problems[f"{path}#https://news.example/logo.png"]
-        assert "301" in problems[f"{path}#https://news.example/old"]
+        (error,) = result.errors  # a crawl's many images and redirects make one error, not one each
+        assert error.where == str(path)
+        assert error.problem.startswith("3 records skipped as not pages: 2 not HTML (image/png), e.g. https://news.example/logo.png")
+        assert "1 HTTP status 301, e.g. https://news.example/old" in error.problem
 
 
 def test_truncated_warc_keeps_the_records_before_the_damage(tmp_path):

@@ -268,15 +268,32 @@ def warc_content_type(record) -> tuple[str, str | None]:
     return media.strip().lower(), charset.group(1) if charset else None
 
 
-def warc_record_document(record, label: str, limit: int) -> Document:
-    """A page from a response/resource record; redirects, errors and non-HTML payloads are errors."""
+def not_a_page(record) -> str | None:
+    """Why a response/resource record holds no page (a redirect, an error, an image...), or None."""
     if record.rec_type == "response" and record.http_headers:
         status = record.http_headers.get_statuscode()
         if status and not status.startswith("2"):
-            raise InputError(label, f"HTTP status {status}, not a page")
-    media, charset = warc_content_type(record)
+            return f"HTTP status {status}"
+    media, _ = warc_content_type(record)
     if media not in WARC_HTML_TYPES | WARC_TEXT_TYPES:
-        raise InputError(label, f"not HTML ({media or 'no content type'}); skipped")
+        return f"not HTML ({media or 'no content type'})"
+    return None
+
+
+def skipped_records_error(label: str, skipped: dict[str, list[str]]) -> InputError:
+    """One error for all of a crawl's non-page records, by reason with an example URI each.
+
+    A real crawl holds far more images, scripts and redirects than pages; one error per
+    record would bury the errors that matter.
+    """
+    total = sum(len(uris) for uris in skipped.values())
+    reasons = "; ".join(f"{len(uris)} {reason}, e.g. {uris[0]}" for reason, uris in sorted(skipped.items(), key=lambda kv: (-len(kv[1]), kv[0])))
+    return InputError(label, f"{total} records skipped as not pages: {reasons}")
+
+
+def warc_record_document(record, label: str, limit: int) -> Document:
+    """A page from a response/resource record that ``not_a_page`` let through."""
+    media, charset = warc_content_type(record)
     data = read_capped(record.content_stream(), limit, label)
     if getattr(record.raw_stream, "limit", 0) > 0:  # warcio returns a cut-off record's bytes without complaint
         raise InputError(label, "truncated: the file ends inside this record")
@@ -287,6 +304,14 @@ def warc_record_document(record, label: str, limit: int) -> Document:
 
 def read_warc_file(source: Source, options: ReadOptions) -> Iterator[Document | InputError]:
     """One document per HTML response (or resource) record; other record kinds are not content."""
+    skipped: dict[str, list[str]] = {}
+    yield from read_warc_records(source, options, skipped)
+    if skipped:
+        yield skipped_records_error(source.label, skipped)
+
+
+def read_warc_records(source: Source, options: ReadOptions, skipped: dict[str, list[str]]) -> Iterator[Document | InputError]:
+    """The pages of a WARC file; records that are not pages go into ``skipped`` by reason."""
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
@@ -304,8 +329,12 @@ def read_warc_file(source: Source, options: ReadOptions) -> Iterator[Document | 
                 if count > limits.members:
                     yield InputError(source.label, f"more than {limits.members} records; stopped reading there")
                     return
+                label = warc_record_label(source, record)
+                if reason := not_a_page(record):
+                    skipped.setdefault(reason, []).append(label.partition("#")[2])
+                    continue
                 try:
-                    doc = warc_record_document(record, warc_record_label(source, record), limits.file_bytes)
+                    doc = warc_record_document(record, label, limits.file_bytes)
                 except InputError as exc:
                     yield exc
                     continue
