@@ -117,3 +117,26 @@ def test_timeline_formats_show_the_events_and_escape_nothing_away(store):
     assert markdown.startswith("# ")
     data = json.loads(invoke("timeline", "--db", store, "--format", "json").stdout)
     assert len(data[0]["events"]) == 4
+
+
+def test_csv_and_parquet_tables_hold_the_jsonl_records(store, records, tmp_path):
+    import csv
+
+    import pyarrow.parquet as pq
+
+    invoke("export", "--db", store, "--format", "csv", "--out", tmp_path / "csv")
+    invoke("export", "--db", store, "--format", "parquet", "--out", tmp_path / "parquet")
+    for kind, plural in (("document", "documents"), ("event", "events"), ("quote", "quotes"), ("entity", "entities"),
+                         ("reuse", "reuses"), ("story", "stories")):
+        expected = [{k: v for k, v in r.items() if k != "type"} for r in records.get(kind, [])]
+        if kind == "quote":
+            expected = [{**r, "occurrences": [dict(zip(("document_id", "start", "end"), o)) for o in r["occurrences"]]} for r in expected]
+        with (tmp_path / "csv" / f"{plural}.csv").open(encoding="utf-8") as handle:
+            rows = list(csv.DictReader(handle))
+        assert len(rows) == len(expected)
+        table = pq.read_table(tmp_path / "parquet" / f"{plural}.parquet").to_pylist()
+        assert len(table) == len(expected)
+        if expected:  # nested values keep their structure: lists, spans and coding as in the JSONL
+            assert table == expected
+    (rewrite,) = [d for d in pq.read_table(tmp_path / "parquet" / "documents.parquet").to_pylist() if d["path"].endswith(REWRITE)]
+    assert rewrite["copy_of"] and "firm support" in rewrite["text"]

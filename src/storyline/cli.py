@@ -35,6 +35,7 @@ class TimelineFormat(str, Enum):
 class ExportFormat(str, Enum):
     jsonl = "jsonl"
     csv = "csv"
+    parquet = "parquet"
 
 
 def fail(exc: StorylineError) -> None:
@@ -111,14 +112,15 @@ def timeline(
 
 @app.command("export")
 def export_command(
-    format: Annotated[ExportFormat, typer.Option("--format", help="jsonl: one object per line; csv: one file per record type.")],
+    format: Annotated[ExportFormat, typer.Option("--format", help="jsonl: one object per line; csv, parquet: one file per record type.")],
     db: DbOption = Path(DEFAULT_DB),
-    out_path: Annotated[Path | None, typer.Option("--out", help="File (jsonl) or folder (csv); jsonl defaults to stdout.")] = None,
+    out_path: Annotated[Path | None, typer.Option("--out", help="File (jsonl) or folder (csv, parquet); jsonl defaults to stdout.")] = None,
 ) -> None:
     """Export documents, events, quotes, entities, reuse links and stories."""
     corpus = open_corpus(db)
-    if format is ExportFormat.csv:
-        for path in export.write_csv(corpus, out_path or Path("storyline-export")):
+    if format in (ExportFormat.csv, ExportFormat.parquet):
+        write_tables = export.write_csv if format is ExportFormat.csv else export.write_parquet
+        for path in write_tables(corpus, out_path or Path("storyline-export")):
             err.print(f"wrote {path}", markup=False)
     elif out_path:
         with out_path.open("w", encoding="utf-8") as handle:

@@ -1,4 +1,4 @@
-"""Exports: the documented JSONL contract (one object per line, each with "type") and CSV.
+"""Exports: the documented JSONL contract (one object per line, each with "type"), CSV and Parquet.
 
 The record shapes here are the contract later tools rely on (see README, "Export
 format"); add fields freely, never rename or remove one.
@@ -16,6 +16,7 @@ from . import provenance
 from .model import Corpus
 
 RECORD_TYPES = ("document", "event", "quote", "entity", "reuse", "story")
+OCCURRENCE_FIELDS = ("document_id", "start", "end")
 
 
 def records(corpus: Corpus) -> Iterator[dict]:
@@ -73,20 +74,51 @@ def write_jsonl(corpus: Corpus, out) -> int:
     return count
 
 
-def write_csv(corpus: Corpus, folder: Path) -> list[Path]:
-    """One CSV per record type in ``folder``; list and object values as JSON text."""
-    folder.mkdir(parents=True, exist_ok=True)
+def records_by_type(corpus: Corpus) -> dict[str, list[dict]]:
+    """The export records grouped by type, each without its "type" key (tables hold one type)."""
     by_type: dict[str, list[dict]] = {t: [] for t in RECORD_TYPES}
     for record in records(corpus):
         by_type[record.pop("type")].append(record)
+    return by_type
+
+
+def table_path(folder: Path, kind: str, suffix: str) -> Path:
+    plural = f"{kind[:-1]}ies" if kind.endswith("y") else f"{kind}s"
+    return folder / f"{plural}.{suffix}"
+
+
+def write_csv(corpus: Corpus, folder: Path) -> list[Path]:
+    """One CSV per record type in ``folder``; list and object values as JSON text."""
+    folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for kind, rows in by_type.items():
-        path = folder / f"{kind}s.csv" if not kind.endswith("y") else folder / f"{kind[:-1]}ies.csv"
+    for kind, rows in records_by_type(corpus).items():
+        path = table_path(folder, kind, "csv")
         fields = list(rows[0]) if rows else ["id"]
         with path.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.DictWriter(handle, fieldnames=fields)
             writer.writeheader()
             for row in rows:
                 writer.writerow({k: json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v for k, v in row.items()})
+        written.append(path)
+    return written
+
+
+def write_parquet(corpus: Corpus, folder: Path) -> list[Path]:
+    """One Parquet file per record type in ``folder``, lists and objects as nested columns.
+
+    Analysts load these straight into pandas, DuckDB or Spark; unlike CSV, nested values
+    (summary citations, spans, coding) keep their types instead of becoming JSON text.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for kind, rows in records_by_type(corpus).items():
+        path = table_path(folder, kind, "parquet")
+        if kind == "quote":  # a column holds one type: [document_id, start, end] becomes a struct
+            rows = [{**r, "occurrences": [dict(zip(OCCURRENCE_FIELDS, o)) for o in r["occurrences"]]} for r in rows]
+        table = pa.Table.from_pylist(rows) if rows else pa.table({"id": pa.array([], pa.string())})
+        pq.write_table(table, path)
         written.append(path)
     return written
