@@ -1,6 +1,9 @@
 """Event coding on the PLOVER gold standard records: storyline beside trivial baselines.
 
-    .venv/bin/python bench/coding.py [--limit N]
+    .venv/bin/python bench/coding.py [--limit N] [--split tune|check|all]
+
+The records are split deterministically into a tune half and a check half by the CRC32 of
+their id; rules are tuned on "tune" only, and every half is reported.
 
 Each record is one sentence with its gold event type, mode, source and target actors. Storyline
 finds names with its extract stage (spaCy + entities.find_mentions) and codes the sentence with
@@ -19,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import zlib
 from collections import Counter
 from pathlib import Path
 
@@ -66,18 +70,18 @@ def keyword_type(text: str, majority: str) -> str:
     return min(hits)[1] if hits else majority
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--limit", type=int, help="only the first N records")
-    args = parser.parse_args()
-    rows = load(args.limit)
-    nlp = load_nlp()
-    majority = Counter(r["event"] for r in rows).most_common(1)[0][0]
+def half(row: dict) -> str:
+    """The record's half: CRC32 of its id, so the split never depends on the file's order."""
+    return "tune" if zlib.crc32(row["id"].encode("utf-8")) % 2 == 0 else "check"
+
+
+def score(rows: list[dict], parsed_rows: list, majority: str) -> dict:
+    """Type, mode and actor scores of storyline and the baselines over ``rows``."""
     type_hits = Counter()
     mode_hits = mode_total = 0
     sums = {k: [0, 0, 0, 0] for k in ("ours source", "ours target", "base source", "base target")}
     confusion = Counter()
-    for row, parsed in zip(rows, nlp.pipe(r["text"] for r in rows)):
+    for row, parsed in zip(rows, parsed_rows):
         text, gold_type = row["text"], row["event"]
         mentions = [m for m in entities.find_mentions(text, parsed) if m.kind in coding.ACTOR_KINDS]
         coded = coding.code_sentence(text, mentions)
@@ -96,25 +100,47 @@ def main() -> None:
             "ours source": [*(coded.actors if coded else [])], "ours target": [*(coded.targets if coded else [])],
             "base source": names[:1], "base target": names[1:2],
         }
-        surface = {m.canonical: m.text for m in mentions}
+        surface = {}
+        for m in mentions:
+            surface.setdefault(m.canonical, m.text)
         for key, predicted in predictions.items():
             gold = gold_src if key.endswith("source") else gold_tar
             tp_pred, n_pred, tp_gold = match_counts([f"{p} {surface.get(p, '')}" for p in predicted], gold)
             for n, value in enumerate((tp_pred, n_pred, tp_gold, len(gold))):
                 sums[key][n] += value
-    n = len(rows)
-    print(f"PLOVER gold records: {n}, {len(set(r['event'] for r in rows))} event types, majority {majority}")
-    print(f"\n{'event type accuracy':<28}{'storyline':>10}{'keyword':>10}{'majority':>10}")
+    return {"n": len(rows), "types": type_hits, "mode": (mode_hits, mode_total), "actors": sums, "confusion": confusion}
+
+
+def report(name: str, result: dict) -> None:
+    n, type_hits = result["n"], result["types"]
+    print(f"\n== {name}: {n} records")
+    print(f"{'event type accuracy':<28}{'storyline':>10}{'keyword':>10}{'majority':>10}")
     print(f"{'':<28}{type_hits['storyline'] / n:10.3f}{type_hits['keyword'] / n:10.3f}{type_hits['majority'] / n:10.3f}")
     print(f"ratio storyline/keyword: {type_hits['storyline'] / max(type_hits['keyword'], 1):.2f}")
-    print(f"CONSULT mode accuracy (gold mode given): {mode_hits}/{mode_total}")
-    print(f"\n{'actors (relaxed word match)':<28}{'P':>7}{'R':>7}{'F1':>7}")
-    for key, (tp_pred, n_pred, tp_gold, n_gold) in sums.items():
+    print("CONSULT mode accuracy (gold mode given): {}/{}".format(*result["mode"]))
+    print(f"{'actors (relaxed word match)':<28}{'P':>7}{'R':>7}{'F1':>7}")
+    for key, (tp_pred, n_pred, tp_gold, n_gold) in result["actors"].items():
         label = key.replace("ours", "storyline").replace("base", "first/second name")
         print(f"{label:<28}" + "".join(f"{v:7.3f}" for v in prf(tp_pred, n_pred, tp_gold, n_gold)))
-    print("\nmost frequent type confusions (gold -> storyline):")
-    for (gold, ours), count in confusion.most_common(8):
+    print("most frequent type confusions (gold -> storyline):")
+    for (gold, ours), count in result["confusion"].most_common(8):
         print(f"  {gold:>12} -> {ours:<12} {count}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--limit", type=int, help="only the first N records")
+    parser.add_argument("--split", choices=("tune", "check", "all"), help="report one half only (default: tune, check and all)")
+    args = parser.parse_args()
+    rows = load(args.limit)
+    nlp = load_nlp()
+    parsed = list(nlp.pipe(r["text"] for r in rows))
+    majority = Counter(r["event"] for r in rows).most_common(1)[0][0]
+    print(f"PLOVER gold records: {len(rows)}, {len(set(r['event'] for r in rows))} event types, majority {majority}")
+    for name in (args.split,) if args.split else ("tune", "check", "all"):
+        chosen = [n for n, row in enumerate(rows) if name == "all" or half(row) == name]
+        if chosen:
+            report(name, score([rows[n] for n in chosen], [parsed[n] for n in chosen], majority))
 
 
 if __name__ == "__main__":
