@@ -763,13 +763,20 @@ def exact_groups(docs: list[Document], duplicate_of: Mapping[str, str]) -> list[
     return [sorted([by_id[first], *dups], key=lambda d: d.id) for first, dups in by_first.items()]
 
 
-def find_reuse(docs: list[Document]) -> list[ReuseLink]:
-    """All reuse among the documents: exact, near, copy, paraphrase and internal links."""
+def find_reuse(docs: list[Document], involving: set[str] | None = None, found: Candidates | None = None) -> list[ReuseLink]:
+    """All reuse among the documents: exact, near, copy, paraphrase and internal links.
+
+    With ``involving``, only the links that touch one of those documents (candidates and
+    word statistics still come from all documents, so those links are the ones a full run
+    makes); ``found`` passes candidates already computed for ``docs``.
+    """
     links: list[ReuseLink] = []
     by_id = {d.id: d for d in docs}
-    found = candidate_pairs(docs)
+    found = found if found is not None else candidate_pairs(docs)
     stands_for: dict[str, str] = {}  # first document of an exact group -> the group's original
     for group in exact_groups(docs, found.duplicate_of):
+        if involving is not None and not any(d.id in involving for d in group):
+            continue
         original = group[0]
         for other in group[1:]:
             chosen, evidence = choose_original(original, other)
@@ -784,6 +791,8 @@ def find_reuse(docs: list[Document]) -> list[ReuseLink]:
             links.append(ReuseLink(original.id, other.id, "exact", 1.0, [(0, len(original.clean_text), 0, n)], evidence))
 
     pairs = sorted({tuple(sorted((stands_for.get(x, x), stands_for.get(y, y)))) for x, y in found.pairs})
+    if involving is not None:
+        pairs = [(x, y) for x, y in pairs if x in involving or y in involving]
     involved = sorted({x for pair in pairs for x in pair})
     unique = len(docs) - len(found.duplicate_of)
     profiles = profile_documents([by_id[x] for x in involved], found.document_frequency, unique)
@@ -807,10 +816,27 @@ def find_reuse(docs: list[Document]) -> list[ReuseLink]:
         )
     for doc in docs:
         # only documents where some word 8-gram recurs can repeat a 10-word passage
-        link = internal_duplicates(doc) if doc.id in found.repeating else None
+        wanted = doc.id in found.repeating and (involving is None or doc.id in involving)
+        link = internal_duplicates(doc) if wanted else None
         if link is not None:
             links.append(link)
     return links
+
+
+def update_reuse(previous: list[ReuseLink], docs: list[Document], new_ids: set[str]) -> list[ReuseLink]:
+    """The links of ``docs`` after ``new_ids`` joined them, from the ``previous`` links.
+
+    Sketching every document again is the cheap part; only pairs touching a new document
+    (or an exact duplicate of one, whose group's original may change) are aligned, so adding
+    a batch costs that batch's alignments, and the links equal a full run's.
+    """
+    found = candidate_pairs(docs)
+    touched = set(new_ids)
+    for group in exact_groups(docs, found.duplicate_of):
+        if any(d.id in new_ids for d in group):
+            touched.update(d.id for d in group)
+    kept = [link for link in previous if link.source_document_id not in touched and link.target_document_id not in touched]
+    return kept + find_reuse(docs, touched, found)
 
 
 class DisjointSets:
