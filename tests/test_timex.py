@@ -88,6 +88,27 @@ def test_resolves_common_forms(text, expected):
     assert values(text) == expected
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Talks began on Jan. 5. The following day they ended.", {"The following day": "2026-01-06"}),
+        ("Talks began on Jan. 5. Two days later they ended.", {"Two days later": "2026-01-07"}),
+        ("He arrived on Jan. 5. That night he met Xi.", {"That night": "2026-01-05TNI"}),
+        ("He arrived in March 1995. That year sales fell. The same month he quit.", {"That year": "1995", "The same month": "1995-03"}),
+        ("The strike began in 1992. A year later it ended.", {"A year later": "1993"}),
+        ("Stocks fell on Friday, down from the previous Friday.", {"the previous Friday": "2026-01-23"}),
+        # without a date named before, the publication day is the focus
+        ("The day before, he spoke. Earlier in the week he met Xi.", {"The day before": "2026-02-03", "Earlier in the week": "2026-W06"}),
+        # deictic expressions ignore the focus; a comparison is with the reporting period
+        ("Talks began in 1992. Last year they ended.", {"Last year": "2025"}),
+        ("Talks began in 1992. Output was up from a year earlier.", {"a year earlier": "2025"}),
+    ],
+)
+def test_anaphoric_expressions_count_from_the_date_named_before(text, expected):
+    got = values(text)
+    assert {k: got.get(k) for k in expected} == expected
+
+
 def test_weekday_with_day_month_takes_the_printed_day():
     found = find_temporal_expressions("Putin said on Friday (30 December) he was expecting Xi.", date(2023, 1, 2))
     assert [(t.text, t.value) for t in found] == [("Friday (30 December)", "2022-12-30")]

@@ -142,6 +142,9 @@ class ParsedTimex:
     modifier: str | None = None  # early | late | mid | earlier | later
     fixed: str | None = None  # value that needs no reference (P3D, PAST_REF, 2014)
     clock: str | None = None  # time of day for TIME values: T22:00, TMO
+    # anaphoric ("the following day", "that month", "two days later"): counted from the last
+    # date the text named (its temporal focus), not from the publication day
+    anchored: bool = False
 
     @property
     def day_resolvable(self) -> bool:
@@ -160,11 +163,15 @@ def find_temporal_expressions(text: str, reference: date | None) -> list[Tempora
 
 def resolve_in_order(parsed: list[ParsedTimex], reference: date | None) -> list[tuple[str | None, str]]:
     """Values of expressions in text order, with what earlier ones say: in earnings news
-    "compared with $5 million a year ago" means the quarter just reported, a year back."""
+    "compared with $5 million a year ago" means the quarter just reported, a year back;
+    "the following day" and "that month" count from the last date named (the temporal
+    focus), while deictic ones ("yesterday", "last week") count from the reference."""
     out = []
     last_quarter: tuple[int, str] | None = None  # (end offset, value) of the last quarter named
+    focus: Focus | None = None
     for p in parsed:
-        value, evidence = resolve_timex(p, reference)
+        anchored = resolve_anchored(p, focus) if p.anchored and reference is not None and focus else None
+        value, evidence = anchored or resolve_timex(p, reference)
         year_back = p.kind == "ago" and p.unit == "year" and p.modifier in ("quarter", "results") and p.offset == -1
         if year_back and last_quarter and p.start - last_quarter[0] <= QUARTER_ANAPHORA_CHARS:
             year, q = last_quarter[1].split("-Q")
@@ -172,8 +179,63 @@ def resolve_in_order(parsed: list[ParsedTimex], reference: date | None) -> list[
             evidence = f"{p.text!r}: the quarter named before ({last_quarter[1]}) {-p.offset} year(s) back"
         if value and QUARTER_VALUE.fullmatch(value) and not year_back:
             last_quarter = (p.end, value)
+        named = focus_of(value, p.text) if value and p.type in ("DATE", "TIME") else None
+        # "that year" after "March 1995" keeps the month in focus for "the same month"
+        if named and not (p.anchored and focus and UNIT_FINENESS[named.unit] > UNIT_FINENESS[focus.unit]):
+            focus = named
         out.append((value, evidence))
     return out
+
+
+@dataclass(frozen=True)
+class Focus:
+    """The last date a text named: its first day, how coarse it is, and the words naming it."""
+
+    day: date
+    unit: str  # day | week | month | quarter | year
+    text: str
+
+
+# how fine each unit is; a focus serves an expression of its own unit or a coarser one
+UNIT_FINENESS = {"day": 0, "week": 1, "weekend": 1, "month": 2, "quarter": 3, "year": 4, "decade": 5, "century": 6}
+FOCUS_VALUE = re.compile(r"(?P<y>\d{4})(?:-(?P<m>\d\d)(?:-(?P<d>\d\d))?|-W(?P<w>\d\d)(?:-WE)?|-Q(?P<q>[1-4]))?(?:T[\w:]+)?")
+
+
+def focus_of(value: str, text: str) -> Focus | None:
+    """The focus a resolved value sets; None for values that name no period (P3D, PAST_REF)."""
+    m = FOCUS_VALUE.fullmatch(value)
+    if m is None:
+        return None
+    y = int(m["y"])
+    try:
+        if m["d"]:
+            return Focus(date(y, int(m["m"]), int(m["d"])), "day", text)
+        if m["m"]:
+            return Focus(date(y, int(m["m"]), 1), "month", text)
+        if m["w"]:
+            return Focus(date.fromisocalendar(y, int(m["w"]), 1), "week", text)
+        if m["q"]:
+            return Focus(date(y, 3 * int(m["q"]) - 2, 1), "quarter", text)
+    except ValueError:
+        return None
+    return Focus(date(y, 1, 1), "year", text)
+
+
+def resolve_anchored(p: ParsedTimex, focus: Focus) -> tuple[str, str] | None:
+    """The value of an anaphoric expression counted from ``focus``; None when the focus is
+    too coarse for it ("the following day" after "in 1995"): the caller falls back."""
+    if UNIT_FINENESS[focus.unit] > UNIT_FINENESS.get("day" if p.kind == "weekday" else p.unit, 0):
+        return None
+    if p.kind == "weekday":
+        value, _ = _resolve_weekday(p, focus.day)
+        value = value + p.clock if value and p.clock else value
+    elif p.unit == "day":
+        value = (focus.day + timedelta(days=p.offset)).isoformat() + (p.clock or "")
+    else:
+        value = _resolve_unit(p.unit, p.offset, focus.day)
+    if value is None:
+        return None
+    return value, f"{p.text!r} counted from the date named before ({focus.text!r}, {focus.day.isoformat()})"
 
 
 # --------------------------------------------------------------------------- parsing
@@ -189,7 +251,7 @@ def _rules() -> list[tuple[str, re.Pattern]]:
             "weekday",
             re.compile(
                 rf"(?:(?:(?:around|about)\s+)?{_CLOCK}\s+(?:on\s+)?)?"
-                rf"(?:(?P<pre>last|next|this|coming|past|later\s+on|earlier\s+on|early|late)\s+)?"
+                rf"(?:(?P<pre>last|next|this|coming|past|later\s+on|earlier\s+on|early|late|[Tt]he\s+(?:following|previous|preceding))\s+)?"
                 rf"{_NAMED_DAY_GUARD}(?P<wd>{_WEEKDAY})(?:(?=['\u2019]s\b)|(?:\s+(?P<part>{_DAYPART})\b)?"
                 rf"(?:,?\s*(?P<paren>\()?\s*{_DM}(?:,?\s+(?P<wy>{_YEAR}))?(?(paren)\s*\)))?)",
             ),
@@ -213,6 +275,17 @@ def _rules() -> list[tuple[str, re.Pattern]]:
                 r"(?:(?P<mod>early|late|mid-?|earlier|later)\s+(?:in\s+)?)?"
                 r"(?P<det>this|last|next|past|coming|previous|current|the\s+past|the\s+last|the\s+next|the\s+coming)"
                 r"\s+(?P<u>week|weekend|month|year|quarter|decade|century)\b(?!-)",
+                ci,
+            ),
+        ),
+        (
+            "anaphoric",
+            re.compile(
+                r"\b(?:(?P<mod>later|earlier|late|early)\s+(?:in\s+|on\s+)?)?"
+                r"(?:(?P<that>that|the\s+same)|the\s+(?P<rel>following|next|previous|preceding|prior))\s+"
+                r"(?P<u>day|morning|afternoon|evening|night|week|weekend|month|year|quarter)\b(?!-)"
+                r"|\b(?P<mod2>earlier|later)\s+in\s+the\s+(?P<u2>day|week|month|year)\b"
+                r"|\bthe\s+(?P<u3>day|week|month|year)\s+(?P<ba>before|after)(?=\s*[,.;:!?]|\s+(?:and|when|while)\b)",
                 ci,
             ),
         ),
@@ -316,6 +389,7 @@ MODIFIER_BEFORE = re.compile(
     r"|approximately|at\s+least|more\s+than|less\s+than|fewer\s+than|only|just))\s+$",
     re.IGNORECASE,
 )
+COMPARISON_BEFORE = re.compile(r"\b(?:compared\s+(?:with|to)|from|than|over|versus|vs\.?|against|with)\s+$", re.IGNORECASE)
 DAY_MODIFIER_BEFORE = re.compile(r"\b(?:early|late|later|earlier)\s+$", re.IGNORECASE)
 MODIFIER_LOOKBACK_CHARS = 30
 
@@ -385,6 +459,8 @@ def _parse_match(kind: str, m: re.Match, text: str) -> ParsedTimex | None:
         return ParsedTimex(**{**base, "kind": "date"}, year=y, month=month, day=day)
     if kind == "weekday":
         return _parse_weekday(m, base, text)
+    if kind == "anaphoric":
+        return _parse_anaphoric(m, base)
     if kind == "monthyear":
         return ParsedTimex(**{**base, "kind": "month"}, year=year_value(g["y"]), month=_month(g["m"]), modifier=_mod(g["mod"]))
     if kind == "month_rel_year":
@@ -448,8 +524,12 @@ def _parse_match(kind: str, m: re.Match, text: str) -> ParsedTimex | None:
                 return ParsedTimex(**base, fixed="FUTURE_REF")
             return ParsedTimex(**{**base, "tense": "future"}, unit=unit, offset=n)
         if tail in ("earlier", "later") and n is not None:
-            # "a year earlier": an anchored point; the reference is the usual anchor in news
-            return ParsedTimex(**base, unit=unit, offset=n if tail == "later" else -n, modifier=_quarter_context(text, start, end))
+            # "two days later": counted from the date named before; in earnings news "a year
+            # earlier" compares with the period reported (see resolve_in_order)
+            quarter = _quarter_context(text, start, end)
+            # "up 5% from a year earlier" compares with the reporting period, not the date named before
+            compared = COMPARISON_BEFORE.search(text, max(0, start - MODIFIER_LOOKBACK_CHARS), start)
+            return ParsedTimex(**base, unit=unit, offset=n if tail == "later" else -n, modifier=quarter, anchored=not (quarter or compared))
         # "a day after X", "two weeks before X": an offset from the anchor X -> a duration
         count = "X" if n is None else str(n)
         span_end = m.start("u") + len(g["u"])
@@ -547,10 +627,32 @@ def _duration(count: str, unit: str) -> str:
     return f"P{count}{code}"
 
 
+ANAPHORIC_OFFSETS = {"following": 1, "next": 1, "after": 1, "previous": -1, "preceding": -1, "prior": -1, "before": -1}
+
+
+def _parse_anaphoric(m: re.Match, base: dict) -> ParsedTimex | None:
+    """ "the following day", "that month", "later in the week", "the day before": a period
+    counted from the temporal focus (the last date named), see :func:`resolve_in_order`."""
+    g = m.groupdict()
+    unit = (g["u"] or g["u2"] or g["u3"]).lower()
+    rel = (g["rel"] or g["ba"] or "").lower()
+    if rel == "next" and unit not in ("day", *DAYPARTS):
+        return None  # "the next year" is counted from the publication day (relunit)
+    clock = None
+    if unit in DAYPARTS:  # "that night", "the following morning": a part of the focus day
+        clock, unit = "T" + DAYPARTS[unit], "day"
+    return ParsedTimex(
+        **{**base, "type": "TIME" if clock else "DATE"},
+        unit=unit, offset=ANAPHORIC_OFFSETS.get(rel, 0), clock=clock, modifier=_mod(g["mod"] or g["mod2"]), anchored=True,
+    )  # fmt: skip
+
+
 def _parse_weekday(m: re.Match, base: dict, text: str) -> ParsedTimex:
     g = m.groupdict()
     pre = " ".join((g["pre"] or "").lower().split())
-    offset = {"last": -1, "past": -1, "next": 1, "coming": 1}.get(pre, 0)
+    # "the following Monday", "the previous Friday": counted from the day the text named last
+    anaphoric = {"the following": 1, "the previous": -1, "the preceding": -1}
+    offset = {"last": -1, "past": -1, "next": 1, "coming": 1, **anaphoric}.get(pre, 0)
     before = text[max(0, m.start() - 9) : m.start()].lower()
     future = base["tense"] == "future" or offset > 0 or pre == "later on" or bool(re.search(r"later\s+on\s*$", before))
     month = _month(g["dmm"] or g["mdm"]) if (g["dmm"] or g["mdm"]) else None
@@ -559,7 +661,7 @@ def _parse_weekday(m: re.Match, base: dict, text: str) -> ParsedTimex:
     return ParsedTimex(
         **{**base, "tense": "future" if future else "past", "type": "TIME" if clock else "DATE"},
         weekday=WEEKDAYS[g["wd"].lower()], offset=offset, month=month, day=day,
-        year=int(g["wy"]) if g["wy"] else None, modifier=pre or None, clock=clock,
+        year=int(g["wy"]) if g["wy"] else None, modifier=pre or None, clock=clock, anchored=pre in anaphoric,
     )  # fmt: skip
 
 
@@ -671,6 +773,8 @@ def resolve_timex(p: ParsedTimex, reference: date | None) -> tuple[str | None, s
         return value, f"{p.offset:+d} day from reference {reference.isoformat()}"
     if p.kind == "relunit":
         return _resolve_unit(p.unit, p.offset, reference), f"{p.text!r} from reference {reference.isoformat()}"
+    if p.kind == "anaphoric":  # no date named before it: the reference is the focus
+        return resolve_anchored(p, Focus(reference, "day", "reference"))
     if p.kind == "ago":
         return _resolve_ago(p, reference), f"{p.text!r} from reference {reference.isoformat()}"
     if p.kind == "month":
