@@ -7,7 +7,8 @@ their id; rules are tuned on "tune" only, and every half is reported.
 
 Each record is one sentence with its gold event type, mode, source and target actors. Storyline
 finds names with its extract stage (spaCy + entities.find_mentions) and codes the sentence with
-`coding.code_sentence`. Reported: event-type accuracy, CONSULT-mode accuracy, and actor
+`coding.code_sentence` (a sentence with no trigger still gets its actors from
+`coding.actor_names`, as the baselines get theirs). Reported: event-type accuracy, CONSULT-mode accuracy, and actor
 (source) and recipient (target) P/R/F1, micro over records. An actor matches a gold actor
 when they share a word of three or more letters, case-insensitively (gold spans are loose:
 "Senior Hungarian officials" is marked as "Hungarian").
@@ -96,8 +97,9 @@ def score(rows: list[dict], parsed_rows: list, majority: str) -> dict:
             mode_hits += bool(coded) and coded.mode == row["mode"]
         gold_src, gold_tar = actor_texts(row.get("source")), actor_texts(row.get("target"))
         names = [m.text for m in sorted(mentions, key=lambda m: m.start)]
+        actors, targets = (coded.actors, coded.targets) if coded else coding.actor_names(text, mentions, None)
         predictions = {
-            "ours source": [*(coded.actors if coded else [])], "ours target": [*(coded.targets if coded else [])],
+            "ours source": actors, "ours target": targets,
             "base source": names[:1], "base target": names[1:2],
         }
         surface = {}

@@ -65,15 +65,33 @@ MUTUAL_TYPES = frozenset({"CONSULT", "AGREE", "COOPERATE"})
 # when the evidence sentence names fewer ("a video conference between the two leaders").
 MUTUAL_PARTIES = 2
 # Names right after these words are places where something happened, not actors.
-PLACE_WORDS = re.compile(r"\b(?:in|at|near|from|outside|inside)\s+(?:the\s+)?$", re.IGNORECASE)
-# Clause boundaries: actors and targets are read inside the trigger's clause.
-CLAUSE_BOUNDARY = re.compile(
-    r"[,;:()\u2013\u2014]|\s(?:after|before|while|amid|despite|because|as|when|who|whose|which|where|but|although|though)\s",
-    re.IGNORECASE,
+PLACE_WORDS = re.compile(r"\b(?:in|at|near|outside|inside|throughout|across)\s+(?:the\s+)?$", re.IGNORECASE)
+# Words that may stand between two names of one actor: "Russian President Vladimir Putin",
+# "Iraq's Al-Qaeda frontman Abu Musab al-Zarqawi", "King Hassan of Morocco", "US Congress".
+# Capitalised words (titles) always may; these lower-case ones name a rank or role.
+ROLE_WORDS = frozenset(
+    "president prime foreign defence defense interior finance trade minister ministers secretary general "
+    "leader leaders chief head deputy vice junior senior former new outgoing acting top ambassador envoy "
+    "spokesman spokeswoman official officials commander frontman king queen emperor emir sheikh crown prince "
+    "premier chancellor governor mayor judge of the 's ’s".split()
 )
-# A nationality or country this close before a person's name describes the person
-# ("Russian President Vladimir Putin"), it does not act beside them.
-DESCRIBES_PERSON_CHARS = 30
+# At most this many words between two names of one actor (the longest role phrases above,
+# "Nigerian junior foreign minister Dubem Oniya", have four).
+MAX_ROLE_WORDS = 4
+# Between two actors of one side: "Jordan and Britain", "Hungarian and Romanian officials".
+COORDINATION = re.compile(r"^\s*(?:,\s*)?(?:and|&)\s+(?:the\s+)?$|^\s*,\s*(?:the\s+)?$", re.IGNORECASE)
+# A sentence-opening phrase before the subject: "In an interview this weekend, X said ...".
+OPENING_PHRASE = re.compile(r"^(?:in|on|at|after|before|during|following|despite|amid|with|since|earlier|later|last|this|tuesday|monday|wednesday|thursday|friday|saturday|sunday)\b[^,]{0,80},", re.IGNORECASE)
+# Reporting tails and sources name who told the news, not who acted: ", officials said
+# Thursday", "according to the Canadian Press". A tail is read from the sentence's last comma.
+REPORTING_TAIL = re.compile(r",[^,]{0,100}\b(?:said|says|reported|reports|told|quoted|announced|confirmed|added|stated|wrote)\b[^,]{0,60}$", re.IGNORECASE)
+ACCORDING_TO = re.compile(r"\baccording to\b[^,;]{0,120}", re.IGNORECASE)
+# Passive voice: "was attacked by X" makes X the actor and the subject the target.
+PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being|is|are|be|get|got)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
+PARTICIPLE = re.compile(r"\w+(?:ed|en|wn|ught|eld|hot|ut)\b", re.IGNORECASE)
+# "X demanded that Y ...": the name opening a that-clause before the trigger is acted on.
+THAT_CLAUSE = re.compile(r"\bthat\s+(?:the\s+)?$", re.IGNORECASE)
+AGENT_BY = re.compile(r"^\S*(?:\s+\S+){0,6}?\s+by\s+(?:the\s+)?$", re.IGNORECASE)
 # The title and this many lead sentences of each report vote on the event's type.
 VOTING_SENTENCES = 3
 # The title counts this many times the first lead sentence: it names the event. Each later
@@ -105,60 +123,103 @@ def realised(text: str, start: int) -> bool:
     return not IRREALIS.search(" ".join(before))
 
 
-def main_trigger(text: str) -> Trigger | None:
-    """The first realised trigger, else the first trigger at all."""
-    triggers = find_triggers(text)
+def main_trigger(text: str, names: list[Mention] = ()) -> Trigger | None:
+    """The first realised trigger, else the first trigger at all; a word inside a name is no
+    trigger ("Amnesty International" grants no amnesty)."""
+    triggers = [t for t in find_triggers(text) if not any(m.start < t.end and t.start < m.end for m in names)]
     return next((t for t in triggers if t.realised), triggers[0] if triggers else None)
 
 
-def clauses(text: str) -> list[tuple[int, int]]:
-    cuts = [0, *(m.start() for m in CLAUSE_BOUNDARY.finditer(text)), len(text)]
-    return [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
+@dataclass(frozen=True)
+class NameGroup:
+    """One actor as written: adjacent names joined by role words, read as its head name
+    (the person, else the last name: "Ivory Coast's Supreme Court" is the court)."""
+
+    start: int
+    end: int
+    name: str
+    place: bool  # written as where something happened ("in Tokyo")
 
 
-def clause_names(text: str, mentions: list[Mention], start: int, end: int) -> list[str]:
-    """Acting names in text[start:end], in order: no places, no descriptions of a person."""
-    inside = [m for m in sorted(mentions, key=lambda m: m.start) if start <= m.start < end and m.kind in ACTOR_KINDS]
-    names: list[str] = []
-    for n, m in enumerate(inside):
-        if PLACE_WORDS.search(text[: m.start]):
-            continue
-        following = inside[n + 1] if n + 1 < len(inside) else None
-        if m.kind in ("NORP", "GPE") and following and following.kind == "PERSON" and following.start - m.end <= DESCRIBES_PERSON_CHARS:
-            continue
-        name = m.canonical or m.text
-        if name not in names:
-            names.append(name)
-    return names
+def name_groups(text: str, mentions: list[Mention]) -> list[NameGroup]:
+    """Acting names in text order, each run of names describing one actor merged."""
+    inside = sorted((m for m in mentions if m.kind in ACTOR_KINDS and 0 <= m.start < m.end <= len(text)), key=lambda m: m.start)
+    runs: list[list[Mention]] = []
+    for m in inside:
+        if runs and m.start >= runs[-1][-1].end and joins_one_actor(text[runs[-1][-1].end : m.start]):
+            runs[-1].append(m)
+        elif not runs or m.start >= runs[-1][-1].end:
+            runs.append([m])
+    groups = []
+    for run in runs:
+        head = next((m for m in run if m.kind == "PERSON"), run[-1])
+        groups.append(NameGroup(run[0].start, run[-1].end, head.canonical or head.text, bool(PLACE_WORDS.search(text[: run[0].start]))))
+    return groups
 
 
-def actor_names(text: str, mentions: list[Mention], trigger: Trigger) -> tuple[list[str], list[str]]:
-    """Names before the trigger in its clause act, names after it are acted on; a trigger in an
-    opening phrase ("In a video call, A and B ...") takes the next clause's names as actors."""
-    spans = clauses(text)
-    index = next(n for n, (a, b) in enumerate(spans) if a <= trigger.start < b or n == len(spans) - 1)
-    start, end = spans[index]
-    actors = clause_names(text, mentions, start, trigger.start)
-    targets = [t for t in clause_names(text, mentions, trigger.end, end) if t not in actors]
-    if not actors and not targets and index + 1 < len(spans):
-        actors = clause_names(text, mentions, *spans[index + 1])
-    if not actors:  # the subject sits before an inserted clause: the sentence's first name
-        actors = clause_names(text, mentions, 0, trigger.start)[:1]
-    if not targets:  # the object sits past a clause break: the next name after the trigger
-        targets = [t for t in clause_names(text, mentions, trigger.end, len(text)) if t not in actors][:1]
-    if trigger.event_type in MUTUAL_TYPES:
-        if not actors:
-            actors = targets
-        elif not targets and len(actors) > 1:
-            targets = actors
+def joins_one_actor(gap: str) -> bool:
+    words = re.findall(r"[\w’'.-]+|[^\w\s]", gap.replace("'s", " 's").replace("’s", " ’s"))
+    return len(words) <= MAX_ROLE_WORDS and all(w[:1].isupper() or w.lower() in ROLE_WORDS for w in words)
+
+
+def reporting_spans(text: str, trigger: Trigger | None) -> list[tuple[int, int]]:
+    """Where the sentence names who reported it; never the span holding the trigger."""
+    spans = [m.span() for m in (*ACCORDING_TO.finditer(text), *REPORTING_TAIL.finditer(text))]
+    return [(a, b) for a, b in spans if trigger is None or not a <= trigger.start < b]
+
+
+def actor_names(text: str, mentions: list[Mention], trigger: Trigger | None) -> tuple[list[str], list[str]]:
+    """Who acts (the subject side before the trigger) and who is acted on (the first actor
+    after it). Passive voice flips the sides ("was attacked by X"); "X and Y agreed" makes
+    both actors; "X demanded that Y ..." makes Y the target; the reporting source ("officials
+    said") is neither. Without a trigger the first actor acts on the next."""
+    quoted = reporting_spans(text, trigger)
+    groups = [g for g in name_groups(text, mentions) if not any(a <= g.start < b for a, b in quoted)]
+    if trigger is None:
+        if not groups:
+            return [], []
+        subject = coordinated(text, groups[:1], groups)
+        trigger = Trigger(subject[-1].end, subject[-1].end, "", None, True)
+    opening = OPENING_PHRASE.match(text)
+    main_start = opening.end() if opening and opening.end() <= trigger.start else 0
+    before = [g for g in groups if main_start <= g.start and g.end <= trigger.start and not g.place]
+    after = [g for g in groups if g.start >= trigger.end]
+    if PASSIVE_BEFORE.search(text[: trigger.start]) and PARTICIPLE.match(text, trigger.start):
+        agent = next((g for g in after if AGENT_BY.match(text[trigger.end : g.start])), None)
+        return ([agent.name] if agent else []), [g.name for g in coordinated(text, before[:1], groups)]
+    if before:
+        subject = coordinated(text, before[:1], groups)
+    else:  # "In a video call, A and B ..." or a sentence that opens with its verb
+        subject = coordinated(text, after[:1], groups)
+        after = [g for g in after if g not in subject]
+    actors = unique(g.name for g in subject)
+    embedded = [g for g in before if g not in subject and THAT_CLAUSE.search(text[: g.start])]
+    objects = embedded or [g for g in after if not g.place] or after
+    targets = [n for n in unique(g.name for g in coordinated(text, objects[:1], groups)) if n not in actors]
     return actors, targets
 
 
+def coordinated(text: str, first: list[NameGroup], groups: list[NameGroup]) -> list[NameGroup]:
+    """The first group and those coordinated with it ("Jordan and Britain")."""
+    if not first:
+        return []
+    chosen = [first[0]]
+    for group in groups[groups.index(first[0]) + 1 :]:
+        if not COORDINATION.match(text[chosen[-1].end : group.start]):
+            break
+        chosen.append(group)
+    return chosen
+
+
+def unique(names) -> list[str]:
+    return list(dict.fromkeys(names))
+
+
 def code_trigger(text: str, mentions: list[Mention], offset: int = 0) -> tuple[EventCoding, Trigger] | None:
-    trigger = main_trigger(text)
+    local = [replace(m, start=m.start - offset, end=m.end - offset) for m in mentions]
+    trigger = main_trigger(text, local)
     if trigger is None:
         return None
-    local = [replace(m, start=m.start - offset, end=m.end - offset) for m in mentions]
     actors, targets = actor_names(text, local, trigger)
     return EventCoding(trigger.event_type, trigger.mode, actors, targets, text), trigger
 
