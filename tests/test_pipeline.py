@@ -66,11 +66,45 @@ def test_a_killed_run_resumes_without_duplicates_or_partial_records(tmp_path, mo
             pipeline.run([SEEDS], store, ctx)
         first = store.documents()
         assert len(first) == 2 and all(d.published is not None and d.clean_text for d in first)
-        assert store.corpus_fingerprint() is None
+        assert store.corpus_state() == (None, set())
     monkeypatch.undo()
     with Store(tmp_path / "s.db") as store:
         report = pipeline.run([SEEDS], store, ctx)
-        assert (report.added, report.already_stored, report.corpus_rebuilt) == (3, 2, True)
+        assert (report.added, report.already_stored, report.corpus) == (3, 2, "rebuilt")
         ids = [d.id for d in store.documents()]
         assert len(ids) == len(set(ids)) == 5
         assert len(store.corpus().events) == 4
+
+
+def reuse_keys(corpus):
+    return sorted((r.source_document_id, r.target_document_id, r.kind, r.score, tuple(map(tuple, r.spans))) for r in corpus.reuse)
+
+
+def test_added_documents_update_the_corpus_to_what_a_rebuild_makes(tmp_path, ctx):
+    """The AP original arrives after its rewrite: the update links them as a full run does."""
+    first = tmp_path / "first"
+    first.mkdir()
+    for path in SEEDS.iterdir():
+        if not path.name.startswith("001_"):
+            (first / path.name).write_bytes(path.read_bytes())
+    with Store(tmp_path / "s.db") as store:
+        assert pipeline.run([first], store, ctx).corpus == "rebuilt"
+        assert [r.kind for r in store.corpus().reuse] == ["internal", "internal"]  # 000 and 003 repeat a passage
+        report = pipeline.run([SEEDS], store, ctx)
+        assert (report.added, report.already_stored, report.corpus) == (1, 4, "updated")
+        updated = store.corpus()
+        assert store.corpus_state() == (pipeline.corpus_config(ctx), store.document_ids())
+        assert pipeline.run([SEEDS], store, ctx).corpus == "unchanged"
+        assert pipeline.run([SEEDS], store, ctx, rebuild=True).corpus == "rebuilt"
+        rebuilt = store.corpus()
+    assert reuse_keys(updated) == reuse_keys(rebuilt)
+    assert any(r.kind == "paraphrase" for r in updated.reuse)
+    assert [e.document_ids for e in updated.events] == [e.document_ids for e in rebuilt.events]
+    assert len(updated.events) == 4
+
+
+def test_changed_knowledge_rebuilds_the_corpus(tmp_path, ctx):
+    with Store(tmp_path / "s.db") as store:
+        pipeline.run([SEEDS], store, ctx)
+        store.db.execute("UPDATE meta SET value = 'made by other stages' WHERE key = 'corpus_config'")
+        assert pipeline.run([SEEDS], store, ctx).corpus == "rebuilt"

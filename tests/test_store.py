@@ -21,7 +21,7 @@ def test_documents_and_corpus_round_trip_through_sqlite(tmp_path):
         store.save_corpus(Corpus(documents=docs, reuse=[link], events=[event]), "fp")
     with Store(tmp_path / "s.db") as store:
         corpus = store.corpus()
-        assert store.corpus_fingerprint() == "fp"
+        assert store.corpus_state() == ("fp", {d.id for d in docs})
     assert sorted(d.id for d in corpus.documents) == sorted(d.id for d in docs)
     loaded = {d.id: d for d in corpus.documents}[docs[0].id]
     assert loaded.mentions == docs[0].mentions and loaded.published == docs[0].published

@@ -60,6 +60,9 @@ def run(
         list[str] | None, typer.Option("--text-field", help="JSONL field(s) holding the article text, first present wins.")
     ] = None,
     id_field: Annotated[list[str] | None, typer.Option("--id-field", help="JSONL field(s) holding the record id.")] = None,
+    rebuild: Annotated[
+        bool, typer.Option("--rebuild", help="Recompute corpus results (reuse, events, ...) from all documents instead of updating them.")
+    ] = False,
 ) -> None:
     """Ingest and process articles into the store. Incremental: known documents are skipped."""
     from .ingest import JsonlFields
@@ -85,7 +88,7 @@ def run(
             def on_stage(name: str) -> None:
                 progress.update(corpus_task, visible=True, description=f"corpus: {name}", advance=1)
 
-            report = pipeline.run(paths, store, ctx, metadata, on_batch, on_stage, fields)
+            report = pipeline.run(paths, store, ctx, metadata, on_batch, on_stage, fields, rebuild)
     except StorylineError as exc:
         fail(exc)
     for problem in report.errors:
@@ -94,7 +97,7 @@ def run(
         err.print(f"same text as {first}, read once: {path}", markup=False)
     err.print(
         f"{report.read} documents read, {report.added} added, {report.already_stored} already stored, "
-        f"{len(report.errors)} problems; corpus {'rebuilt' if report.corpus_rebuilt else 'unchanged'} ({db})",
+        f"{len(report.errors)} problems; corpus {report.corpus} ({db})",
         markup=False,
     )
 

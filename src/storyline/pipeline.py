@@ -54,11 +54,16 @@ class DocumentStage:
 
 @dataclass(frozen=True)
 class CorpusStage:
+    """A stage over all documents. ``update``, when a stage has one, fills the corpus from the
+    previous results and the ids of the documents added since (cheaper than ``run`` on a large
+    store); stages without it run in full."""
+
     name: str
     version: str
     requires: tuple[str, ...]
     assigns: tuple[str, ...]
     run: Callable[[Corpus, Context], None]
+    update: Callable[[Corpus, Corpus, set[str], Context], None] | None = None
 
 
 def clean_stage(docs: list[Document], ctx: Context) -> list[Document]:
@@ -84,6 +89,10 @@ def date_stage(docs: list[Document], ctx: Context) -> list[Document]:
 
 def provenance_stage(corpus: Corpus, ctx: Context) -> None:
     corpus.reuse = provenance.find_reuse(corpus.documents)
+
+
+def provenance_update(corpus: Corpus, previous: Corpus, new_ids: set[str], ctx: Context) -> None:
+    corpus.reuse = provenance.update_reuse(previous.reuse, corpus.documents, new_ids)
 
 
 def entity_stage(corpus: Corpus, ctx: Context) -> None:
@@ -112,7 +121,7 @@ DOCUMENT_STAGES = (
                   ("published", "event_date", "temporal_expressions"), date_stage),
 )
 CORPUS_STAGES = (
-    CorpusStage("provenance", "1", ("documents",), ("reuse",), provenance_stage),
+    CorpusStage("provenance", "1", ("documents",), ("reuse",), provenance_stage, provenance_update),
     CorpusStage("entities", "1", ("documents",), ("entities",), entity_stage),
     CorpusStage("quotes", "1", ("documents", "reuse"), ("quotes",), quote_stage),
     CorpusStage("events", "1", ("documents", "reuse", "entities", "quotes"), ("events", "stories"), event_stage),
@@ -154,14 +163,28 @@ def as_stage_error(stage: DocumentStage, exc: Exception, doc: Document) -> Stage
     return StageError(stage.name, f"{type(exc).__name__}: {exc}", doc.path)
 
 
-def process_corpus(documents: list[Document], ctx: Context, on_stage: Callable[[str], None] | None = None) -> Corpus:
-    """Run the corpus stages over every document; they are deterministic for a given set."""
+def process_corpus(
+    documents: list[Document],
+    ctx: Context,
+    on_stage: Callable[[str], None] | None = None,
+    previous: Corpus | None = None,
+    new_ids: set[str] | None = None,
+) -> Corpus:
+    """Run the corpus stages over every document; they are deterministic for a given set.
+
+    Given the ``previous`` results and the ``new_ids`` added since, stages that can update
+    do so instead of starting over (their results may then differ slightly from a rebuild's,
+    as an incremental clustering does; `run --rebuild` recomputes everything).
+    """
     corpus = Corpus(documents=sorted(documents, key=lambda d: d.id))
     for stage in CORPUS_STAGES:
         if on_stage:
             on_stage(stage.name)
         try:
-            stage.run(corpus, ctx)
+            if previous is not None and new_ids is not None and stage.update is not None:
+                stage.update(corpus, previous, new_ids, ctx)
+            else:
+                stage.run(corpus, ctx)
         except StageError:
             raise
         except Exception as exc:
@@ -183,12 +206,12 @@ class RunReport:
     already_stored: int = 0
     errors: list[StorylineError] = field(default_factory=list)
     repeats: list[tuple[str, str]] = field(default_factory=list)  # (path, path read before with the same text)
-    corpus_rebuilt: bool = False
+    corpus: str = "unchanged"  # unchanged | updated (from the added documents) | rebuilt
 
 
-def corpus_fingerprint(document_ids: set[str], ctx: Context) -> str:
-    """Changes when the documents, the stages or the knowledge change; else the corpus stands."""
-    key = "\n".join([PIPELINE_VERSION, str(ctx.knowledge.version), *sorted(document_ids)])
+def corpus_config(ctx: Context) -> str:
+    """Changes when the stages or the knowledge change: then stored corpus results are stale."""
+    key = "\n".join([PIPELINE_VERSION, str(ctx.knowledge.version)])
     return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
@@ -200,8 +223,13 @@ def run(
     on_batch: Callable[[int, int], None] | None = None,
     on_stage: Callable[[str], None] | None = None,
     jsonl_fields: JsonlFields | None = None,
+    rebuild: bool = False,
 ) -> RunReport:
-    """Ingest ``paths`` into ``store`` and bring every derived result up to date; incremental."""
+    """Ingest ``paths`` into ``store`` and bring every derived result up to date; incremental.
+
+    Corpus results are updated from the added documents when the stored ones were made by the
+    same stages and knowledge, rebuilt from all documents otherwise (or when ``rebuild``).
+    """
     ingested = ingest(paths, sidecar, jsonl_fields)
     stored = store.document_ids()
     new = [d for d in ingested.documents if d.id not in stored]
@@ -216,8 +244,15 @@ def run(
         if on_batch:
             on_batch(min(start + BATCH_SIZE, len(new)), len(new))
     store.save_errors(report.errors)
-    fingerprint = corpus_fingerprint(store.document_ids(), ctx)
-    if fingerprint != store.corpus_fingerprint():
-        store.save_corpus(process_corpus(store.documents(), ctx, on_stage), fingerprint)
-        report.corpus_rebuilt = True
+    config = corpus_config(ctx)
+    built_config, built = store.corpus_state()
+    stored = store.document_ids()
+    if rebuild or built_config != config or not built <= stored:
+        store.save_corpus(process_corpus(store.documents(), ctx, on_stage), config)
+        report.corpus = "rebuilt"
+    elif stored != built:
+        previous = store.corpus()
+        corpus = process_corpus(previous.documents, ctx, on_stage, previous, stored - built)
+        store.save_corpus(corpus, config)
+        report.corpus = "updated"
     return report

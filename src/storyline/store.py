@@ -138,8 +138,17 @@ MIGRATIONS: list[tuple[str, str]] = [
             PRIMARY KEY (entity_id, document_id)) WITHOUT ROWID;
         """,
     ),
+    (
+        # The documents the stored corpus results were built from: a run that only adds
+        # documents updates those results from the new ones instead of rebuilding them all.
+        "0005_corpus_documents",
+        """
+        CREATE TABLE corpus_documents (document_id TEXT PRIMARY KEY) WITHOUT ROWID;
+        DELETE FROM meta WHERE key = 'corpus_fingerprint';
+        """,
+    ),
 ]
-CORPUS_TABLES = ("entities", "reuse", "quotes", "events", "stories", "document_entities")
+CORPUS_TABLES = ("entities", "reuse", "quotes", "events", "stories", "document_entities", "corpus_documents")
 
 
 def to_json(record) -> str:
@@ -267,7 +276,8 @@ class Store:
             db.executemany("INSERT OR IGNORE INTO errors VALUES (?, ?, ?)", [(e.where, str(e), now()) for e in errors])
 
     # corpus
-    def save_corpus(self, corpus: Corpus, fingerprint: str) -> None:
+    def save_corpus(self, corpus: Corpus, config: str) -> None:
+        """Replace every corpus-level result; ``config`` names the stages and knowledge that made them."""
         with self.atomic() as db:
             for table in CORPUS_TABLES:
                 db.execute(f"DELETE FROM {table}")
@@ -286,11 +296,13 @@ class Store:
                 "INSERT OR IGNORE INTO document_entities VALUES (?, ?)",
                 [(m.entity_id, d.id) for d in corpus.documents for m in d.mentions if m.entity_id],
             )
-            db.execute("INSERT OR REPLACE INTO meta VALUES ('corpus_fingerprint', ?)", (fingerprint,))
+            db.executemany("INSERT INTO corpus_documents VALUES (?)", [(d.id,) for d in corpus.documents])
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('corpus_config', ?)", (config,))
 
-    def corpus_fingerprint(self) -> str | None:
-        row = self.db.execute("SELECT value FROM meta WHERE key = 'corpus_fingerprint'").fetchone()
-        return row[0] if row else None
+    def corpus_state(self) -> tuple[str | None, set[str]]:
+        """(config, document ids) of the stored corpus results; (None, empty) before the first build."""
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'corpus_config'").fetchone()
+        return (row[0] if row else None), {r[0] for r in self.db.execute("SELECT document_id FROM corpus_documents")}
 
     def load_rows(self, table: str, cls):
         rows = self.db.execute(f"SELECT data FROM {table} ORDER BY rowid")
