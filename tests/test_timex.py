@@ -41,6 +41,9 @@ def values(text: str, reference: date | None = REF) -> dict[str, str | None]:
         ("Sales fell this month.", {"this month": "2026-02"}),
         ("He visited last weekend.", {"last weekend": "2026-W05-WE"}),
         ("He visited in September.", {"September": "2025-09"}),
+        ("Trading for April contracts opened.", {"April": "2026-04"}),  # a month just ahead: the coming one
+        ("It must repay the loan by December.", {"December": "2026-12"}),  # a deadline
+        ("By December it had repaid the loan.", {"December": "2025-12"}),
         ("The chancellor is expected to visit in February.", {"February": "2026-02"}),
         ("Putin will attend the summit in November.", {"November": "2026-11"}),
         ("He left two days ago.", {"two days ago": "2026-02-02"}),

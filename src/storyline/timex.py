@@ -36,6 +36,10 @@ FUTURE_CUE_AFTER_WORDS = 1
 # "year-end" told in the past up to this month of the reference year means the previous
 # year's end (a report in February looks back on December); a convention, not tuned.
 YEAR_END_PAST_MONTHS = 6
+# A bare month this few months after the reference month means the coming one: news names a
+# month gone almost a year as "last November". TimeBank tune split, DATE values right:
+# 0 -> 459, 1 -> 460, 2 and 3 -> 461, 4 -> 460, 6 -> 458.
+MONTHS_AHEAD_AS_COMING = 2
 # "a year ago" refers back to a quarter named at most this far before (about three
 # sentences of an earnings report); TimeBank tune split: 600-3000 all score alike.
 QUARTER_ANAPHORA_CHARS = 1000
@@ -389,6 +393,7 @@ MODIFIER_BEFORE = re.compile(
     r"|approximately|at\s+least|more\s+than|less\s+than|fewer\s+than|only|just))\s+$",
     re.IGNORECASE,
 )
+PAST_PERFECT = re.compile(r"\bhad\b|\b\w+'d\b", re.IGNORECASE)
 COMPARISON_BEFORE = re.compile(r"\b(?:compared\s+(?:with|to)|from|than|over|versus|vs\.?|against|with)\s+$", re.IGNORECASE)
 DAY_MODIFIER_BEFORE = re.compile(r"\b(?:early|late|later|earlier)\s+$", re.IGNORECASE)
 MODIFIER_LOOKBACK_CHARS = 30
@@ -590,7 +595,7 @@ def _parse_match(kind: str, m: re.Match, text: str) -> ParsedTimex | None:
             return None  # "2014 year"
         return ParsedTimex(**{**base, "type": "DURATION"}, unit=unit, fixed=_duration("X" if n is None else str(n), unit))
     if kind == "month":
-        return _parse_month(m, base)
+        return _parse_month(m, base, text)
     if kind == "year":
         pre = (g.get("pre") or "").lower()
         year = year_value(g["y"])
@@ -678,18 +683,20 @@ def _clock(g: dict) -> str | None:
     return None
 
 
-def _parse_month(m: re.Match, base: dict) -> ParsedTimex | None:
+def _parse_month(m: re.Match, base: dict, text: str) -> ParsedTimex | None:
     g = m.groupdict()
     word = g["m"].rstrip(".")
     pre = (g["pre"] or "").lower()
     if word.lower() in ("may", "march") and not pre:
         return None  # the verb/noun far more often than the month
+    # "pay down the loan by February": a deadline, ahead unless told in the past perfect
+    deadline = pre in ("by", "until") and not PAST_PERFECT.search(text, *clause_bounds(text, m.start(), m.end()))
     if pre in ("in", "by", "until", "since", "of", "from", "through"):
         # the preposition is context, not part of the expression
         base = {**base, "start": m.start("m"), "text": g["m"]}
         pre = ""
     offset = {"last": -1, "next": 1}.get(pre, 0)
-    future = base["tense"] == "future" or offset > 0
+    future = base["tense"] == "future" or offset > 0 or deadline
     return ParsedTimex(
         **{**base, "kind": "month", "tense": "future" if future else base["tense"]},
         month=_month(word), offset=offset, modifier=_mod(pre) if pre in ("early", "late", "mid", "mid-") else ("this" if pre == "this" else None),
@@ -913,9 +920,12 @@ def _year_for_month(p: ParsedTimex, ref: date) -> tuple[int, int]:
         chosen = min(o for o in options if o > here)
     elif p.tense == "future":
         chosen = min(o for o in options if o >= here)
+    elif (p.month - ref.month) % 12 <= MONTHS_AHEAD_AS_COMING and p.month != ref.month:
+        chosen = min(o for o in options if o > here)  # "November" told on 30 October: the coming one
     else:
         chosen = max(o for o in options if o <= here)
     return divmod(chosen, 12)[0], chosen % 12 + 1
+
 
 
 def _resolve_unit(unit: str, offset: int, ref: date) -> str | None:
