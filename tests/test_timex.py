@@ -44,6 +44,10 @@ def values(text: str, reference: date | None = REF) -> dict[str, str | None]:
         ("Trading for April contracts opened.", {"April": "2026-04"}),  # a month just ahead: the coming one
         ("It must repay the loan by December.", {"December": "2026-12"}),  # a deadline
         ("By December it had repaid the loan.", {"December": "2025-12"}),
+        ("He hopes to rest this summer; this winter was cold.", {"this summer": "2026-SU", "this winter": "2025-WI"}),
+        ("In the nineties and the 1980's it grew.", {"the nineties": "199", "the 1980's": "198"}),
+        ("Holders buy at the then-current price.", {"then-current": "PAST_REF"}),
+        ("The record was set on Oct. 6; the vote is set for Feb. 26.", {"Oct. 6": "2025-10-06", "Feb. 26": "2026-02-26"}),
         ("The chancellor is expected to visit in February.", {"February": "2026-02"}),
         ("Putin will attend the summit in November.", {"November": "2026-11"}),
         ("He left two days ago.", {"two days ago": "2026-02-02"}),
@@ -110,6 +114,11 @@ def test_resolves_common_forms(text, expected):
 def test_anaphoric_expressions_count_from_the_date_named_before(text, expected):
     got = values(text)
     assert {k: got.get(k) for k in expected} == expected
+
+
+def test_one_day_after_a_modal_is_some_time_ahead():
+    found = find_temporal_expressions("Islam will one day be large; he stayed one day.", REF)
+    assert [(t.text, t.value) for t in found] == [("one day", "FUTURE_REF"), ("one day", "P1D")]
 
 
 def test_weekday_with_day_month_takes_the_printed_day():

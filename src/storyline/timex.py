@@ -115,7 +115,8 @@ FUTURE_CUE = re.compile(
     r"\b(?:will|won't|shall|(?:is|are|am|'s|'re)\s+(?:also\s+|still\s+|now\s+|not\s+)?"
     r"(?:going|planning|likely|to\s+be\s+held)\s+to"
     r"|(?:(?:is|are|am|'s|'re)\s+(?:also\s+|still\s+|now\s+|not\s+)?)?"
-    r"(?:expected|set|scheduled|slated|poised|supposed)\s+(?:to|in|on|for|by)|(?:is|are|am|'s|'re)\s+due\s+(?:to|in|on|for|by)|due\s+(?:in|on|for|by)"
+    r"(?:expected|scheduled|slated|poised|supposed)\s+(?:to|in|on|for|by)|set\s+(?:to|for)\b(?!\s+life)"
+    r"|(?:is|are|am|'s|'re)\s+(?:also\s+|still\s+|now\s+)?set\s+(?:in|on|by)|(?:is|are|am|'s|'re)\s+due\s+(?:to|in|on|for|by)|due\s+(?:in|on|for|by)"
     r"|plans?\s+to|upcoming|forthcoming|(?:is|are)\s+to\s+(?!be\s+\w+ed\b)\w+)\b|'ll\b",
     re.IGNORECASE,
 )
@@ -305,7 +306,15 @@ def _rules() -> list[tuple[str, re.Pattern]]:
         ),
         ("clock", re.compile(rf"(?:\b(?:around|about)\s+)?\b{_CLOCK}(?:\s+(?P<w>yesterday|today|tomorrow|tonight))?", ci)),
         ("ref", re.compile(r"\b(?P<w>right\s+now|now|currently|current|nowadays|at\s+present|these\s+days|recently|recent\s+(?:years|months|weeks|days|quarters)|recent|the\s+past|the\s+future|(?:the\s+)?coming\s+(?:years|months|weeks|days|quarters)|(?<=\bat\s)a\s+later\s+date|(?:the\s+)?(?:near|distant|foreseeable)\s+future)\b", ci)),
-        ("decade", re.compile(r"\b(?:the\s+)?(?:(?:early|mid-?|late)[\s-]*)?(?:(?P<c>1[6-9]|20)(?P<d>\d)0|'(?P<s>\d)0)s\b", ci)),
+        ("decade", re.compile(r"\b(?:the\s+)?(?:(?:early|mid-?|late)[\s-]*)?(?:(?P<c>1[6-9]|20)(?P<d>\d)0|['\u2019](?P<s>\d)0)['\u2019]?s\b", ci)),
+        (
+            "decade",
+            re.compile(
+                r"\bthe\s+(?:(?:early|mid-?|late)[\s-]*)?(?:(?P<cw>nineteen|eighteen)[\s-]+)?"
+                r"(?P<dw>twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)\b",
+                ci,
+            ),
+        ),
         (
             "quarter",
             re.compile(
@@ -393,6 +402,7 @@ MODIFIER_BEFORE = re.compile(
     r"|approximately|at\s+least|more\s+than|less\s+than|fewer\s+than|only|just))\s+$",
     re.IGNORECASE,
 )
+MODAL_BEFORE = re.compile(r"\b(?:will|would|could|might|may|can|shall|should|must)\s+$", re.IGNORECASE)
 PAST_PERFECT = re.compile(r"\bhad\b|\b\w+'d\b", re.IGNORECASE)
 COMPARISON_BEFORE = re.compile(r"\b(?:compared\s+(?:with|to)|from|than|over|versus|vs\.?|against|with)\s+$", re.IGNORECASE)
 DAY_MODIFIER_BEFORE = re.compile(r"\b(?:early|late|later|earlier)\s+$", re.IGNORECASE)
@@ -506,7 +516,8 @@ def _parse_match(kind: str, m: re.Match, text: str) -> ParsedTimex | None:
         return ParsedTimex(
             **{**base, "tense": "future" if future else tense},
             unit=word, year=year_value(g["y"]) if g["y"] else None, offset=det_offset,
-            modifier=_mod(g["mod"]), fixed=f"{year_value(g['y']):04d}-{SEASONS[word][0]}" if g["y"] else None,
+            modifier="this" if (g["det"] or "").lower() == "this" else _mod(g["mod"]),
+            fixed=f"{year_value(g['y']):04d}-{SEASONS[word][0]}" if g["y"] else None,
         )  # fmt: skip
     if kind == "relunit":
         det = " ".join(g["det"].lower().split())
@@ -557,8 +568,16 @@ def _parse_match(kind: str, m: re.Match, text: str) -> ParsedTimex | None:
             fixed = "PAST_REF"
         else:
             fixed = "PRESENT_REF"
+        then = re.search(r"\bthen[\s-]+$", text[max(0, start - 6) : start], re.IGNORECASE)
+        if then and fixed == "PRESENT_REF":  # "the then current price": present back then
+            start -= len(then.group())
+            return ParsedTimex(**{**base, "start": start, "text": text[start:end]}, fixed="PAST_REF")
         return ParsedTimex(**base, fixed=fixed)
     if kind == "decade":
+        if g.get("dw"):  # "the nineties": this century's when they have begun, else the last one's
+            d = DECADE_WORDS[g["dw"].lower()]
+            century = 18 if (g["cw"] or "").lower() == "eighteen" else 19
+            return ParsedTimex(**base, fixed=f"{century}{d}")
         if g["s"]:
             return ParsedTimex(**base, fixed=f"19{g['s']}")
         return ParsedTimex(**base, fixed=f"{g['c']}{g['d']}")
@@ -593,6 +612,8 @@ def _parse_match(kind: str, m: re.Match, text: str) -> ParsedTimex | None:
         unit = g["u"].lower().rstrip("s").replace("centurie", "century")
         if (g.get("n") or "").isdigit() and len(g["n"]) == 4 and unit == "year":
             return None  # "2014 year"
+        if re.fullmatch(r"(?:one|some)\s+day", m.group(), re.IGNORECASE) and MODAL_BEFORE.search(text, max(0, start - 12), start):
+            return ParsedTimex(**base, fixed="FUTURE_REF")  # "Islam will one day be ...": some time ahead
         return ParsedTimex(**{**base, "type": "DURATION"}, unit=unit, fixed=_duration("X" if n is None else str(n), unit))
     if kind == "month":
         return _parse_month(m, base, text)
@@ -604,6 +625,7 @@ def _parse_match(kind: str, m: re.Match, text: str) -> ParsedTimex | None:
 
 
 WEEKDAYS_CAP = {w.capitalize() for w in WEEKDAYS}
+DECADE_WORDS = {w: i for i, w in enumerate("twenties thirties forties fifties sixties seventies eighties nineties".split(), 2)}
 
 
 def _quarter_context(text: str, start: int, end: int) -> str | None:
@@ -965,7 +987,9 @@ def _resolve_season(p: ParsedTimex, ref: date) -> str:
     # a season's "year" is the year its first month falls in (winter starts in December)
     here = ref.year * 12 + ref.month - 1
     starts = [(y, y * 12 + first_month - 1) for y in (ref.year - 2, ref.year - 1, ref.year, ref.year + 1)]
-    if p.offset > 0:
+    if p.modifier == "this":  # "this summer": the one whose middle is nearest, whatever the tense
+        y = min(starts, key=lambda ys: abs(ys[1] + 1 - here))[0]
+    elif p.offset > 0:
         y = min(y for y, s in starts if s > here)
     elif p.offset < 0:
         y = max(y for y, s in starts if s + 2 < here)
