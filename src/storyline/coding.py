@@ -24,32 +24,57 @@ from .text import split_sentences
 # with (?-i:...); they are anchored at word starts. Written from the PLOVER/CAMEO category
 # definitions, not from any one corpus.
 LEXICON: tuple[tuple[str, str | None, str], ...] = (
-    ("CONSULT", "phone", r"(?:tele)?phone[ -]?(?:call|conversation|talks?)?|video[ -]?(?:call|conferenc\w*|link|talks?|meeting|summit)"
+    ("CONSULT", "phone", r"(?:tele)?phone[ -]?(?:call|conversation|talks?)?|telephoned|video[ -]?(?:call|conferenc\w*|link|talks?|meeting|summit)"
                          r"|videoconferenc\w*|virtual (?:meeting|summit|talks?)|(?:spoke|talked|conferred) (?:by|over|on) (?:the )?(?:tele)?phone"),
     ("CONSULT", "phone", r"(?-i:(?:called|phoned|rang)(?= (?:[A-Z][a-z]|his |her |their )))"),
     ("CONSULT", "visit", r"(?:state |official |working )?visit(?:ed|s|ing)?|arriv(?:ed|es|ing) in|trip to|(?:overseas|foreign|first) trip|(?:flew|travell?ed) (?:in)?to"),
-    ("CONSULT", "host", r"host(?:ed|s|ing)?"),
+    ("CONSULT", "host", r"host(?:ed|s|ing)?|receiv(?:ed|es|ing) (?:a |an |the )?(?:\w+ )?(?:delegation|envoy|minister|president|visitors?)"),
     ("CONSULT", "multilateral", r"summit|conference of"),
     ("CONSULT", None, r"met|meets?|meetings?|talks|consult(?:ed|s|ations?)?|discuss(?:ed|es|ing|ions?)?|negotiat\w+|mediat\w+|conferred"),
-    ("DEMAND", None, r"demand\w*|urg(?:e|ed|es|ing)|call(?:ed|s|ing)? (?:on|for|upon)|insist\w*|appeal(?:ed|s)? (?:to|for)|press(?:ed|es)? (?:for|\w+ to)|must"),
-    ("REJECT", None, r"reject\w*|refus\w+|den(?:ied|ies|y|ying)|veto\w*|turn(?:ed|s)? down|dismiss(?:ed|es)|declin(?:ed|es)|ruled? out"),
+    # DEMAND takes CAMEO's appeals and requests (02) beside its demands (10).
+    ("DEMAND", None, r"demand\w*|urg(?:e|ed|es|ing)|call(?:ed|s|ing)? (?:on|for|upon)|insist\w*|appeal(?:ed|s|ing)?|press(?:ed|es)? (?:for|\w+ to)|must"
+                     r"|request\w*|ask(?:ed|s|ing)? (?:for|\w+ to)|pressur(?:ed|es|ing)|push(?:ed|es|ing)? (?:hard )?for|(?:sought|seek\w*) (?:refuge|asylum|help|aid|support)"),
+    # Negated cooperation ("did not agree") is coded REJECT by NEGATION below.
+    ("REJECT", None, r"reject\w*|refus\w+|den(?:ied|ies|y|ying)|veto\w*|turn(?:ed|s)? down|dismiss(?:ed|es)|declin(?:ed|es)|ruled? out|out of the question"
+                     r"|def(?:y|ied|ies|ying)|flout\w*|violat(?:ed|es|ing)"),
     ("THREATEN", None, r"threat\w*|warn\w*|ultimatum"),
     ("PROTEST", None, r"protest\w*|demonstrat\w+|rall(?:y|ied|ies)|march(?:ed|es)|(?:hunger )?strik(?:e|es|ing)(?! \w*(?:on|at|against))|went on strike|riot\w*"
-                      r"|block(?:ed|ing)? (?:roads?|the road|traffic|highways?)|sit-in|boycott\w*"),
-    ("COERCE", None, r"arrest\w*|detain\w*|deport\w*|expel\w*|curfew|martial law|ban(?:ned|s)?|censor\w*|confiscat\w+|seiz\w+|crack(?:ed|s)? down|crackdown|disperse\w*|impos(?:ed|es|ing)"),
-    ("SANCTION", None, r"sanction\w*|embargo\w*|suspend\w*|sever(?:ed|s)?|cut (?:off|ties)|br(?:oke|eak) off|recall(?:ed|s)? (?:its |their )?ambassador|froze|freez\w+"),
-    ("ASSAULT", None, r"kill(?:ed|s|ing)|assassinat\w+|bomb(?:ed|ing|ings)|suicide|tortur\w+|beat(?:en|ing)|abduct\w*|kidnap\w*|massacre\w*|explo(?:sion|ded)|stabb\w+|hostages?"),
-    ("FIGHT", None, r"clash\w*|fought|fight(?:s|ing)?|battl\w+|shell(?:ed|ing|s)|bombard\w+|air ?strikes?|opened fire|fired (?:on|at)|attack(?:ed|s|ing)?|invad\w+"),
-    ("MOBILIZE", None, r"mobili[sz]\w+|deploy\w*|(?:on|high) alert|mass(?:ed|ing) (?:troops|forces)|reinforcements|call(?:ed)? up"),
-    ("RETREAT", None, r"withdr(?:ew|aw|awn|awing|aws)|pull(?:ed|s|ing)? (?:out|back)|retreat\w*|evacuat\w+|releas(?:ed|es|ing)|freed|disarm\w*|demobili[sz]\w+"),
-    ("CONCEDE", None, r"conced\w+|concession\w*|apologi[sz]\w+|compromis\w+|eas(?:ed|es|ing)|lift(?:ed|s)|admit\w*|yield\w*|pardon\w*|amnesty|resign\w*|allow(?:ed|s)?"),
-    ("INVESTIGATE", None, r"investigat\w+|inquir(?:y|ies)|prob(?:e|ed|ing)|examin\w+|inspect\w+"),
-    ("DISAPPROVE", "accuse", r"accus\w+|blam\w+|charged that"),
-    ("DISAPPROVE", None, r"critici[sz]\w+|condemn\w*|denounc\w+|complain\w*|deplor\w+|censur\w+"),
-    ("AID", None, r"aid|assistance|donat\w+|gave|give[sn]?|giving|grant(?:ed|s)?|relief|loans?"),
-    ("COOPERATE", None, r"cooperat\w+|co-operat\w+|collaborat\w+|partnership|jointly|closer ties|deepen\w* (?:\w+ ){0,3}ties"),
-    ("SUPPORT", None, r"support(?:ed|s|ing)?|back(?:ed|s|ing)|endors\w+|prais\w+|hail(?:ed|s)?|forgiv\w+|applaud\w*|commend\w*|welcom(?:ed|es)"),
-    ("AGREE", None, r"agree(?:d|s|ment)?|sign(?:ed|s|ing)|accord|pact|treaty|pledg(?:e|ed|es)|promis(?:e|ed|es)|vow(?:ed|s)?|(?:willing|ready|prepared) to|will provide|offer(?:ed|s)?"),
+                      r"|block(?:ed|ing)? (?:roads?|the road|traffic|highways?|transport|access)|sit-in|boycott\w*|obstruct\w*"),
+    # PLOVER's COERCE takes kidnapping and hostage-taking as its "detain" mode, and cyber attacks.
+    ("COERCE", None, r"arrest\w*|detain(?:ed|s|ing)?|detention|deport\w*|expel\w*|curfew|martial law|ban(?:ned|s)?|censor\w*|confiscat\w+|seiz\w+|crack(?:ed|s)? down|crackdown|disperse\w*"
+                     r"|abduct\w*|kidnap\w*|(?:took|taken|taking|holding|held) (?:\w+ ){0,4}(?:hostages?|as (?:human shields|hostages?))|hostages?"
+                     r"|prevent(?:ed|s|ing)?|hack(?:ed|s|ing)?(?: into)?|defac(?:ed|es|ing)|cyber ?attacks?|impos\w+ (?:\w+ ){0,2}restrictions|restrict(?:ed|s|ing)|raid(?:ed|s)?"),
+    # Reducing relations (CAMEO 16): cancelled visits, expelled diplomats, cut aid or links.
+    ("SANCTION", None, r"sanction\w*|embargo\w*|suspen(?:d\w*|sions?)|sever(?:ed|s)?|cut (?:off|ties)|br(?:oke|eak) off|recall(?:ed|s)? (?:its |their )?ambassador|froze|freez\w+"
+                       r"|expel\w*(?: \S+){0,3} (?:diplomats?|ambassadors?|envoys?|attach\S+)|cancel\w* (?:a |an |the |his |her |its |their )?(?:\w+ )?(?:visit|trip|talks|meeting|summit)"
+                       r"|(?:reduc|cut|halt|stopp?)\w* (?:\w+ ){0,2}(?:aid|supplies|assistance|ties|relations|links|funding|negotiations|talks)"),
+    ("ASSAULT", None, r"kill(?:ed|s|ing)|assassinat\w+|bomb(?:ed|ing|ings)|suicide|tortur\w+|beat(?:en|ing)?(?: up)?|massacre\w*|explo(?:sion|ded)|stabb\w+|machetes?|hijack\w*"),
+    # Conventional military force, including taking ground and breaking a ceasefire.
+    ("FIGHT", None, r"clash\w*|fought|fight(?:s|ing)?|battl\w+|shell(?:ed|ing|s)|bombard\w+|air ?strikes?|opened fire|fired (?:on|at)|attack(?:ed|s|ing)?|invad\w+|occup(?:y|ied|ies)"
+                    r"|(?:re)?captur(?:ed|es|ing)|retak(?:en|es|ing)|retook|overr(?:an|un)|(?:artillery|mortar|rocket) (?:fire|attacks?)|launched (?:artillery|mortar|rocket)"
+                    r"|violat(?:ed|es|ing) (?:the |a )?(?:\w+ )?(?:ceasefire|cease-fire|truce)"),
+    ("MOBILIZE", None, r"mobili[sz]\w+|deploy\w*|(?:on|high) alert|mass(?:ed|ing) (?:troops|forces)|reinforc\w+|call(?:ed)? up|patrols?"
+                       r"|strengthen\w* (?:its |their )?(?:forces|troops|military presence)"),
+    # PLOVER's RETREAT takes resignations, ceasefires and surrenders (de-escalation by the actor).
+    ("RETREAT", None, r"withdr(?:ew|aw|awn|awing|aws)|pull(?:ed|s|ing)? (?:out|back)|retreat\w*|evacuat\w+|releas(?:ed|es|ing)|freed|disarm\w*|demobili[sz]\w+"
+                      r"|resign\w*|step(?:ped|s)? down|surrender\w*|(?:declared|announced|called) (?:a |an )?(?:\w+ )?(?:ceasefire|cease-fire|truce)"
+                      r"|return(?:ed|s|ing)? (?:\w+ ){0,2}(?:property|prisoners|territory|land|assets)"),
+    ("CONCEDE", None, r"conced\w+|concession\w*|apologi[sz]\w+|compromis\w+|eas(?:ed|es|ing)|lift(?:ed|s)|admit\w*|yield\w*|pardon\w*|amnesty|allow(?:ed|s)?"
+                      r"|accept\w* (?:\w+ ){0,2}demands|accede\w*|shorten\w*|relax(?:ed|es|ing)|revers(?:ed|es|ing)"),
+    ("INVESTIGATE", None, r"investigat\w+|inquir(?:y|ies)|prob(?:e|ed|ing)|examin\w+|inspect\w+|fact-finding|look(?:ed|ing)? into"),
+    ("DISAPPROVE", "accuse", r"accus\w+|blam\w+|charged that|charged \w+ with|indict\w*|su(?:e|ed|es|ing)"),
+    ("DISAPPROVE", None, r"critici[sz]\w+|condemn\w*|denounc\w+|complain\w*|deplor\w+|censur\w+|rebuk\w+|(?:lodged|filed) (?:a |an )?(?:\w+ )?protest|summon(?:ed|s)"),
+    # PLOVER's AID takes peacekeeping and protection (CAMEO 074) and asylum (075).
+    ("AID", None, r"aid|assistance|donat\w+|gave|give[sn]?|giving|grant(?:ed|s)?|relief|loans?|sen(?:d|t|ds|ding) (?:\w+ ){0,2}(?:arms|weapons|aid|food|supplies|medicine)"
+                  r"|provid(?:ed|es|ing) (?:\w+ ){0,3}(?:aid|assistance|food|funds|weapons|arms|troops|protection|asylum)|peacekeep\w+|asylum"),
+    ("COOPERATE", None, r"cooperat\w+|co-operat\w+|collaborat\w+|partnership|jointly|closer ties|deepen\w* (?:\w+ ){0,3}ties|extradit\w+"
+                        r"|shar(?:ed|es|ing) (?:\w+ )?(?:expertise|intelligence|information)|war games|joint (?:\w+ )?(?:exercises|patrols|operations)"),
+    # Signing a formal agreement is diplomatic cooperation (CAMEO 057), which PLOVER's SUPPORT takes.
+    ("SUPPORT", None, r"support(?:ed|s|ing)?|back(?:ed|s|ing)|endors\w+|prais\w+|hail(?:ed|s)?|forgiv\w+|applaud\w*|commend\w*|welcom(?:ed|es)|defend(?:ed|s|ing)?|sign(?:ed|s|ing)"
+                      r"|recogni[sz](?:ed|es|ing)|congratulat\w+|condolences|solidarity|sympath\w+"),
+    # Intent to cooperate (CAMEO 03); a stated intent to do anything cooperative is read as AGREE (INTENT below).
+    ("AGREE", None, r"agree(?:d|s|ment)?|accord|pact|treaty|pledg(?:e|ed|es)|promis(?:e|ed|es)|vow(?:ed|s)?|(?:willing|ready|prepared) to|will provide|offer(?:ed|s)?|accept(?:ed|s)?"
+                    r"|commit(?:ted|s)? to|(?:expressed|voiced|signalled|signaled) (?:its |his |her |their )?(?:willingness|readiness|intention|desire)"),
 )
 TRIGGERS = tuple((kind, mode, re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE)) for kind, mode, pattern in LEXICON)
 
@@ -57,6 +82,17 @@ TRIGGERS = tuple((kind, mode, re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE)) 
 # hypothetical, not what happened: "expecting Xi to make a state visit".
 IRREALIS = re.compile(r"\b(?:to|will|would|could|might|may|shall|expect\w*|plan\w*|invit\w*|hop(?:e|es|ed|ing)|intend\w*|seek\w*|sought|possible|future|next)\b", re.IGNORECASE)
 IRREALIS_WINDOW = 4
+# A stated intent is itself the event (PLOVER codes promises and threats): a cooperative act
+# the actor "will", "is ready to" or "vowed to" do is AGREE; a hostile one, or any act made
+# conditional ("unless", "if"), is THREATEN. Read in the IRREALIS_WINDOW words before the act.
+INTENT = re.compile(r"\b(?:will|would|shall|plans?|planned|planning|prepared|ready|willing|vow\w*|swore|sworn|pledg\w*|promis\w*|offer\w*|decided|intends?|intended)\b", re.IGNORECASE)
+CONDITION = re.compile(r"\b(?:unless|if)\b", re.IGNORECASE)
+# Cooperative acts negated ("would not meet", "did not agree") are refusals: REJECT.
+NEGATION = re.compile(r"(?:\bnot|\bnever|n't|\bno longer)\s+(?:\w+\s+)?$", re.IGNORECASE)
+COOPERATIVE_TYPES = frozenset({"CONSULT", "AGREE", "SUPPORT", "COOPERATE", "AID", "CONCEDE", "RETREAT", "INVESTIGATE"})
+HOSTILE_TYPES = frozenset({"COERCE", "SANCTION", "FIGHT", "ASSAULT", "MOBILIZE", "PROTEST"})
+# An intent phrase ("is prepared to") this close before the act it wraps yields to that act.
+INTENT_REACH_CHARS = 30
 # Kinds of names that act or are acted on.
 ACTOR_KINDS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 # Types in which both sides act together (A and B met): each side is the other's target.
@@ -110,12 +146,34 @@ class Trigger:
 
 
 def find_triggers(text: str) -> list[Trigger]:
-    """Every lexicon match, in text order (the longest first where two start together)."""
+    """Every lexicon match, in text order (the longest first where two start together), read
+    for negation and stated intent; an intent phrase wrapping a later act gives way to it."""
     found = []
     for kind, mode, pattern in TRIGGERS:
         for match in pattern.finditer(text):
-            found.append(Trigger(match.start(), match.end(), kind, mode, realised(text, match.start())))
-    return sorted(found, key=lambda t: (t.start, -(t.end - t.start)))
+            found.append(reading(text, Trigger(match.start(), match.end(), kind, mode, realised(text, match.start()))))
+    found.sort(key=lambda t: (t.start, -(t.end - t.start)))
+    wrappers = {
+        n for n, (t, following) in enumerate(zip(found, found[1:]))
+        if t.event_type == "AGREE" and following.start - t.end <= INTENT_REACH_CHARS and following.realised
+        and INTENT.search(text[t.start : t.end]) and following.event_type in ("AGREE", "THREATEN")
+    }
+    return [t for n, t in enumerate(found) if n not in wrappers]
+
+
+def reading(text: str, trigger: Trigger) -> Trigger:
+    """The trigger as the sentence states it: negated cooperation is REJECT, an intended
+    act is AGREE (cooperative) or THREATEN (hostile or conditional), both realised."""
+    before = text[max(0, trigger.start - 60) : trigger.start]
+    if trigger.event_type in COOPERATIVE_TYPES and NEGATION.search(before):
+        return replace(trigger, event_type="REJECT", mode=None, realised=True)
+    if trigger.realised or not INTENT.search(" ".join(before.split()[-IRREALIS_WINDOW:])):
+        return trigger
+    if trigger.event_type in HOSTILE_TYPES or CONDITION.search(text[trigger.end :]):
+        return replace(trigger, event_type="THREATEN", mode=None, realised=True)
+    if trigger.event_type in COOPERATIVE_TYPES:
+        return replace(trigger, event_type="AGREE", mode=None, realised=True)
+    return trigger
 
 
 def realised(text: str, start: int) -> bool:
