@@ -24,6 +24,7 @@ from datetime import date, timedelta
 
 from storyline.knowledge import Knowledge
 from storyline.model import DateInference, Document, TemporalExpression
+from storyline.text import split_sentences
 
 # Article text is hostile input: look at most this much of it (about 300 pages).
 MAX_TEXT_CHARS = 1_000_000
@@ -125,7 +126,6 @@ CLAUSE_BOUNDARY = re.compile(
     r"|because|although|though|unless|whether)\b",
     re.IGNORECASE,
 )
-SENTENCE_BOUNDARY = re.compile(r"(?<![A-Z][a-z])(?<![A-Z])[.!?]\s+(?=[\"'\u201c\u2018(]?[A-Z0-9])|\n\s*\n")
 
 
 @dataclass(frozen=True)
@@ -742,13 +742,11 @@ def clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
 
 def sentence_bounds(text: str, start: int, end: int, limit: int = 600) -> tuple[int, int]:
     """The sentence around ``text[start:end]`` (bounded to ``limit`` chars each side)."""
-    lo = max(0, start - limit)
-    cut = lo
-    for b in SENTENCE_BOUNDARY.finditer(text, lo, start):
-        cut = b.end()
-    hi = min(len(text), end + limit)
-    b = SENTENCE_BOUNDARY.search(text, end, hi)
-    return cut, b.start() + 1 if b else hi
+    lo, hi = max(0, start - limit), min(len(text), end + limit)
+    spans = split_sentences(text[lo:hi])
+    first = next((s for s, e in reversed(spans) if lo + s <= start), 0)
+    last = next((e for s, e in spans if lo + e >= end), hi - lo)
+    return lo + first, lo + last
 
 
 def clause_tense(text: str, start: int, end: int) -> str:
