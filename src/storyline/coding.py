@@ -43,7 +43,7 @@ LEXICON: tuple[tuple[str, str | None, str], ...] = (
     # PLOVER's COERCE takes kidnapping and hostage-taking as its "detain" mode, and cyber attacks.
     ("COERCE", None, r"arrest\w*|detain(?:ed|s|ing)?|detention|deport\w*|expel\w*|curfew|martial law|ban(?:ned|s)?|censor\w*|confiscat\w+|seiz\w+|crack(?:ed|s)? down|crackdown|disperse\w*"
                      r"|abduct\w*|kidnap\w*|(?:took|taken|taking|holding|held) (?:\w+ ){0,4}(?:hostages?|as (?:human shields|hostages?))|hostages?"
-                     r"|prevent(?:ed|s|ing)?|hack(?:ed|s|ing)?(?: into)?|defac(?:ed|es|ing)|cyber ?attacks?|impos\w+ (?:\w+ ){0,2}restrictions|restrict(?:ed|s|ing)|raid(?:ed|s)?"),
+                     r"|prevent(?:ed|s|ing)?|hack(?:ed|s|ing)?(?: into)?|defac(?:ed|es|ing)|cyber ?attacks?|impos\w+ (?:\w+ ){0,2}restrictions|blockad(?:e|es|ed|ing)|restrict(?:ed|s|ing)|raid(?:ed|s)?"),
     # Reducing relations (CAMEO 16): cancelled visits, expelled diplomats, cut aid or links.
     ("SANCTION", None, r"sanction\w*|embargo\w*|suspen(?:d\w*|sions?)|sever(?:ed|s)?|cut (?:off|ties)|br(?:oke|eak) off|recall(?:ed|s)? (?:its |their )?ambassador|froze|freez\w+"
                        r"|expel\w*(?: \S+){0,3} (?:diplomats?|ambassadors?|envoys?|attach\S+)|cancel\w* (?:a |an |the |his |her |its |their )?(?:\w+ )?(?:visit|trip|talks|meeting|summit)"
@@ -59,7 +59,7 @@ LEXICON: tuple[tuple[str, str | None, str], ...] = (
     ("RETREAT", None, r"withdr(?:ew|aw|awn|awing|aws)|pull(?:ed|s|ing)? (?:out|back)|retreat\w*|evacuat\w+|releas(?:ed|es|ing)|freed|disarm\w*|demobili[sz]\w+"
                       r"|resign\w*|step(?:ped|s)? down|surrender\w*|(?:declared|announced|called) (?:a |an )?(?:\w+ )?(?:ceasefire|cease-fire|truce)"
                       r"|return(?:ed|s|ing)? (?:\w+ ){0,2}(?:property|prisoners|territory|land|assets)"),
-    ("CONCEDE", None, r"conced\w+|concession\w*|apologi[sz]\w+|compromis\w+|eas(?:ed|es|ing)|lift(?:ed|s)|admit\w*|yield\w*|pardon\w*|amnesty|allow(?:ed|s)?"
+    ("CONCEDE", None, r"conced\w+|concession\w*|apologi[sz]\w+|compromis\w+|eas(?:ed|es|ing)|lift(?:ed|s|ing)?|admit\w*|yield\w*|pardon\w*|amnesty|allow(?:ed|s)?"
                       r"|accept\w* (?:\w+ ){0,2}demands|accede\w*|shorten\w*|relax(?:ed|es|ing)|revers(?:ed|es|ing)"),
     ("INVESTIGATE", None, r"investigat\w+|inquir(?:y|ies)|prob(?:e|ed|ing)|examin\w+|inspect\w+|fact-finding|look(?:ed|ing)? into"),
     ("DISAPPROVE", "accuse", r"accus\w+|blam\w+|charged that|charged \w+ with|indict\w*|su(?:e|ed|es|ing)"),
@@ -85,7 +85,7 @@ IRREALIS_WINDOW = 4
 # A stated intent is itself the event (PLOVER codes promises and threats): a cooperative act
 # the actor "will", "is ready to" or "vowed to" do is AGREE; a hostile one, or any act made
 # conditional ("unless", "if"), is THREATEN. Read in the IRREALIS_WINDOW words before the act.
-INTENT = re.compile(r"\b(?:will|would|shall|plans?|planned|planning|prepared|ready|willing|vow\w*|swore|sworn|pledg\w*|promis\w*|offer\w*|decided|intends?|intended)\b", re.IGNORECASE)
+INTENT = re.compile(r"\b(?:will|would|shall|plans?|planned|planning|prepared|ready|willing|vow\w*|swore|sworn|pledg\w*|promis\w*|offer\w*|intends?|intended)\b", re.IGNORECASE)
 CONDITION = re.compile(r"\b(?:unless|if)\b", re.IGNORECASE)
 # Cooperative acts negated ("would not meet", "did not agree") are refusals: REJECT.
 NEGATION = re.compile(r"(?:\bnot|\bnever|n't|\bno longer)\s+(?:\w+\s+)?$", re.IGNORECASE)
@@ -101,7 +101,8 @@ MUTUAL_TYPES = frozenset({"CONSULT", "AGREE", "COOPERATE"})
 # when the evidence sentence names fewer ("a video conference between the two leaders").
 MUTUAL_PARTIES = 2
 # Names right after these words are places where something happened, not actors.
-PLACE_WORDS = re.compile(r"\b(?:in|at|near|outside|inside|throughout|across)\s+(?:the\s+)?$", re.IGNORECASE)
+# "in the capital city of Algiers", "near the town of Samarra" are places too.
+PLACE_WORDS = re.compile(r"\b(?:in|at|near|outside|inside|throughout|across)\s+(?:the\s+)?(?:[a-z]+\s+){0,3}?(?:of\s+)?$", re.IGNORECASE)
 # Words that may stand between two names of one actor: "Russian President Vladimir Putin",
 # "Iraq's Al-Qaeda frontman Abu Musab al-Zarqawi", "King Hassan of Morocco", "US Congress".
 # Capitalised words (titles) always may; these lower-case ones name a rank or role.
@@ -184,7 +185,7 @@ def realised(text: str, start: int) -> bool:
 def main_trigger(text: str, names: list[Mention] = ()) -> Trigger | None:
     """The first realised trigger, else the first trigger at all; a word inside a name is no
     trigger ("Amnesty International" grants no amnesty)."""
-    triggers = [t for t in find_triggers(text) if not any(m.start < t.end and t.start < m.end for m in names)]
+    triggers = [t for t in find_triggers(text) if not any(m.start <= t.start and t.end <= m.end for m in names)]
     return next((t for t in triggers if t.realised), triggers[0] if triggers else None)
 
 
@@ -240,7 +241,8 @@ def actor_names(text: str, mentions: list[Mention], trigger: Trigger | None) -> 
         trigger = Trigger(subject[-1].end, subject[-1].end, "", None, True)
     opening = OPENING_PHRASE.match(text)
     main_start = opening.end() if opening and opening.end() <= trigger.start else 0
-    before = [g for g in groups if main_start <= g.start and g.end <= trigger.start and not g.place]
+    before = [g for g in groups if main_start <= g.start and g.end <= trigger.start]
+    before = [g for g in before if not g.place] or before  # "Rebels in the Ivory Coast blocked ..."
     after = [g for g in groups if g.start >= trigger.end]
     if PASSIVE_BEFORE.search(text[: trigger.start]) and PARTICIPLE.match(text, trigger.start):
         agent = next((g for g in after if AGENT_BY.match(text[trigger.end : g.start])), None)
@@ -261,12 +263,14 @@ def coordinated(text: str, first: list[NameGroup], groups: list[NameGroup]) -> l
     """The first group and those coordinated with it ("Jordan and Britain")."""
     if not first:
         return []
-    chosen = [first[0]]
+    chosen, joined_by_and = [first[0]], False
     for group in groups[groups.index(first[0]) + 1 :]:
-        if not COORDINATION.match(text[chosen[-1].end : group.start]):
+        link = COORDINATION.match(text[chosen[-1].end : group.start])
+        if not link:
             break
         chosen.append(group)
-    return chosen
+        joined_by_and = joined_by_and or "," not in link.group() or bool(re.search(r"\band\b|&", link.group()))
+    return chosen if joined_by_and else chosen[:1]  # "X, the Y," names X again
 
 
 def unique(names) -> list[str]:
