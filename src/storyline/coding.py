@@ -254,7 +254,7 @@ def actor_names(text: str, mentions: list[Mention], trigger: Trigger | None) -> 
         after = [g for g in after if g not in subject]
     actors = unique(g.name for g in subject)
     embedded = [g for g in before if g not in subject and THAT_CLAUSE.search(text[: g.start])]
-    objects = embedded or [g for g in after if not g.place] or after
+    objects = embedded or [g for g in after if not g.place] or ([] if len(subject) > 1 else after)  # "A and B met in Geneva"
     targets = [n for n in unique(g.name for g in coordinated(text, objects[:1], groups)) if n not in actors]
     return actors, targets
 

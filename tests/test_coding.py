@@ -1,0 +1,102 @@
+"""Event coding of single sentences: who did what to whom, and the PLOVER gold check half."""
+
+import importlib.util
+from collections import Counter
+
+import pytest
+
+from storyline import coding
+from storyline.model import Mention
+
+from conftest import DATA, ROOT
+
+
+def mentions(text: str, *names: tuple[str, str] | tuple[str, str, str]) -> list[Mention]:
+    """Mentions of each (surface, kind[, canonical]) at its first place in ``text``."""
+    found = []
+    for surface, kind, *canonical in names:
+        start = text.index(surface)
+        found.append(Mention(start, start + len(surface), surface, kind, canonical[0] if canonical else surface))
+    return found
+
+
+def code(text: str, *names) -> tuple[str, str | None, list[str], list[str]]:
+    coded = coding.code_sentence(text, mentions(text, *names))
+    return coded.event_type, coded.mode, coded.actors, coded.targets
+
+
+def test_the_subject_acts_on_the_first_actor_after_the_verb_and_the_reporter_is_neither():
+    text = "Greece accused Turkey of violating its airspace on Monday, the Xinhua news agency reported."
+    assert code(text, ("Greece", "GPE"), ("Turkey", "GPE"), ("Xinhua", "ORG")) == ("DISAPPROVE", "accuse", ["Greece"], ["Turkey"])
+
+
+def test_a_title_and_nationality_describe_the_person_who_acts():
+    text = "Russian President Vladimir Putin phoned Chinese leader Xi Jinping on Monday."
+    names = ("Russian", "NORP"), ("Vladimir Putin", "PERSON"), ("Chinese", "NORP"), ("Xi Jinping", "PERSON")
+    assert code(text, *names) == ("CONSULT", "phone", ["Vladimir Putin"], ["Xi Jinping"])
+
+
+def test_passive_voice_makes_the_by_phrase_the_actor():
+    text = "Two Kenyan police officers were attacked by al-Shabaab militants near the border."
+    assert code(text, ("Kenyan", "NORP"), ("al-Shabaab", "ORG")) == ("FIGHT", None, ["al-Shabaab"], ["Kenyan"])
+
+
+def test_coordinated_subjects_both_act_and_the_meeting_place_is_no_target():
+    text = "Japan and South Korea agreed in Tokyo on Friday to resume talks."
+    assert code(text, ("Japan", "GPE"), ("South Korea", "GPE"), ("Tokyo", "GPE")) == ("AGREE", None, ["Japan", "South Korea"], [])
+
+
+def test_the_subject_of_a_that_clause_is_the_target_of_a_demand():
+    text = "The European Union demanded that Belarus release all political prisoners."
+    assert code(text, ("European Union", "ORG"), ("Belarus", "GPE")) == ("DEMAND", None, ["European Union"], ["Belarus"])
+
+
+def test_an_apposition_names_the_actor_again():
+    text = "Kofi Annan, the UN secretary-general, urged Israel to withdraw its troops."
+    assert code(text, ("Kofi Annan", "PERSON"), ("UN", "ORG"), ("Israel", "GPE")) == ("DEMAND", None, ["Kofi Annan"], ["Israel"])
+
+
+def test_a_cue_word_inside_a_name_is_no_trigger():
+    text = "Amnesty International criticised Egypt over the detention of journalists."
+    assert code(text, ("Amnesty International", "ORG"), ("Egypt", "GPE"))[:1] == ("DISAPPROVE",)
+
+
+@pytest.mark.parametrize("sentence, kind", [
+    ("The government did not agree to the union's terms.", "REJECT"),
+    ("The minister said she would never meet the rebels.", "REJECT"),
+    ("Germany will send food aid to Sudan next month.", "AGREE"),
+    ("The navy would blockade the port unless the militia disarmed.", "THREATEN"),
+    ("The army is prepared to impose martial law in the capital.", "THREATEN"),
+    ("The president is prepared to lift the ban on the opposition party.", "AGREE"),
+    ("Italy expelled two Libyan diplomats for spying.", "SANCTION"),
+    ("Police arrested 40 people after the march.", "COERCE"),
+])
+def test_negation_and_stated_intent_change_what_a_cue_means(sentence, kind):
+    assert coding.code_sentence(sentence, []).event_type == kind
+
+
+def test_a_sentence_without_a_cue_still_has_its_first_actor_acting_on_the_next():
+    text = "Oman and Iran held a joint naval drill with Pakistan."
+    actors, targets = coding.actor_names(text, mentions(text, ("Oman", "GPE"), ("Iran", "GPE"), ("Pakistan", "GPE")), None)
+    assert (actors, targets) == (["Oman", "Iran"], ["Pakistan"])
+
+
+def load_bench():
+    spec = importlib.util.spec_from_file_location("bench_coding", ROOT / "bench" / "coding.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.skipif(not (DATA / "events" / "plover").exists(), reason="PLOVER gold records not available")
+def test_on_the_held_out_plover_half_actors_beat_first_and_second_name_and_types_beat_keywords():
+    from storyline.nlp import load_nlp
+
+    bench = load_bench()
+    rows = [r for r in bench.load(None) if bench.half(r) == "check"]
+    majority = Counter(r["event"] for r in bench.load(None)).most_common(1)[0][0]
+    result = bench.score(rows, list(load_nlp().pipe(r["text"] for r in rows)), majority)
+    f1 = {key: bench.prf(*counts)[2] for key, counts in result["actors"].items()}
+    assert f1["ours source"] > f1["base source"] and f1["ours target"] > f1["base target"], f1
+    # 0.56 before the cue lexicon was widened from the category definitions, 0.62 after.
+    assert result["types"]["storyline"] / result["n"] >= 0.6 > result["types"]["keyword"] / result["n"], result["types"]
