@@ -15,6 +15,7 @@ report ``--split check`` (or ``all``).
 
     .venv/bin/python bench/dates.py --split check
     .venv/bin/python bench/dates.py --split tune --misses 60 --no-anchors
+    .venv/bin/python bench/dates.py --split tune --causes --no-anchors
 """
 
 from __future__ import annotations
@@ -168,6 +169,57 @@ def end_to_end_rows(c: EndToEnd) -> list[tuple[str, ...]]:
     return rows
 
 
+# --------------------------------------------------------------------------- error analysis
+
+GRANULARITY = (
+    ("day", re.compile(r"\d{4}-\d\d-\d\d(?:T.*)?")),
+    ("week", re.compile(r"\d{4}-W(?:\d\d|XX)(?:-WE)?")),
+    ("month", re.compile(r"\d{4}-\d\d")),
+    ("quarter", re.compile(r"\d{4}-(?:Q[1-4X]|H[12])")),
+    ("season", re.compile(r"\d{4}-(?:SP|SU|FA|WI)")),
+    ("year", re.compile(r"\d\d[\dX]{2}")),
+    ("decade", re.compile(r"\d\d[\dX]")),
+    ("century", re.compile(r"\d[\dX]")),
+    ("reference", re.compile(r"(?:PRESENT|PAST|FUTURE)_REF")),
+    ("duration", re.compile(r"P.*")),
+)
+
+
+def granularity(value: str | None) -> str:
+    """How coarse a TimeML value is (day ... century), or what else it is."""
+    if value is None:
+        return "none"
+    return next((name for name, pattern in GRANULARITY if pattern.fullmatch(value)), "other")
+
+
+def miss_cause(gold: str, got: str | None) -> str:
+    """Why a value is wrong, from the values alone: nothing found, a different kind of value
+    (granularity: "last week" as a day, "the year" as PAST_REF), or the right kind pointing at
+    another period (direction/anchoring: tense or reference time)."""
+    g, p = granularity(gold), granularity(got)
+    if p == "none":
+        return "not recognised"
+    if g != p:
+        return f"granularity: gold {g}, got {p}"
+    if g in ("reference", "duration"):
+        return f"{g}: other value"
+    if "X" in gold or "X" in got:
+        return f"{g}: unspecified part (X) differs"
+    return f"{g}: other period, gold {'earlier' if gold < got else 'later'}"
+
+
+def print_causes(rows: list) -> None:
+    """Misses grouped by cause, most common first, with examples."""
+    by_cause: dict[str, list] = {}
+    for g, p, span in rows:
+        if g != p:
+            by_cause.setdefault(miss_cause(g, p), []).append((g, p, span))
+    print("\nstoryline (a) misses by cause")
+    for cause, misses in sorted(by_cause.items(), key=lambda kv: -len(kv[1])):
+        examples = "; ".join(f"{s!r} {g}->{p}" for g, p, s in misses[:3])
+        print(f"  {len(misses):>3}  {cause:<42} {examples}")
+
+
 # --------------------------------------------------------------------------- main
 
 
@@ -212,6 +264,7 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=None, help="at most this many files")
     ap.add_argument("--no-anchors", action="store_true", help="storyline only (no dateparser, no spaCy)")
     ap.add_argument("--misses", type=int, default=0, help="print this many most common storyline errors")
+    ap.add_argument("--causes", action="store_true", help="group storyline's (a) misses by cause")
     args = ap.parse_args()
 
     files = split_files(args.split, args.limit)
@@ -236,6 +289,8 @@ def main() -> None:
             score_document(doc, spacy_predictions(nlp, parser, doc), anchor)
         print_end_to_end("spaCy DATE/TIME + dateparser", anchor)
 
+    if args.causes:
+        print_causes(results["storyline"])
     if args.misses:
         print("\nstoryline (a) misses: gold value, got, span")
         wrong = Counter((g, p, s) for g, p, s in results["storyline"] if g != p)

@@ -318,7 +318,7 @@ def _rules() -> list[tuple[str, re.Pattern]]:
         (
             "quarter",
             re.compile(
-                rf"\b(?:the\s+)?(?:(?P<ago>year-(?:ago|earlier))\s+|(?P<y>{_YEAR})(?:'s)?\s+|(?P<det>this|last|next)\s+year'?s\s+)?"
+                rf"\b(?:the\s+)?(?:(?P<ago>year-(?:ago|earlier)|prior-year)\s+|(?P<y>{_YEAR})(?:'s)?\s+|(?P<det>this|last|next)\s+year'?s\s+)?"
                 rf"(?:fiscal\s+)?(?P<o>first|second|third|fourth|1st|2nd|3rd|4th)[\s-]quarter\b(?:\s+(?:of\s+)?(?:fiscal\s+)?(?P<y2>{_YEAR})\b|\s+of\s+(?P<ty>the|this|next|last)\s+year\b)?",
                 ci,
             ),
@@ -326,7 +326,7 @@ def _rules() -> list[tuple[str, re.Pattern]]:
         (
             "half",
             re.compile(
-                rf"\b(?:the\s+)?(?:(?P<ago>year-(?:ago|earlier))\s+|(?P<y>{_YEAR})(?:'s)?\s+|(?P<det>this|last|next)\s+year'?s\s+)?"
+                rf"\b(?:the\s+)?(?:(?P<ago>year-(?:ago|earlier)|prior-year)\s+|(?P<y>{_YEAR})(?:'s)?\s+|(?P<det>this|last|next)\s+year'?s\s+)?"
                 rf"(?:fiscal\s+)?(?P<o>first|second|1st|2nd)[\s-]half\b(?:\s+of\s+(?:fiscal\s+)?(?P<y2>{_YEAR})\b|\s+of\s+(?P<ty>the|this|next|last)\s+year\b)?",
                 ci,
             ),
@@ -346,7 +346,7 @@ def _rules() -> list[tuple[str, re.Pattern]]:
         (
             "reported_quarter",
             re.compile(
-                r"\bthe\s+(?P<ago>year-(?:ago|earlier)\s+)?(?:latest\s+|recent\s+|just-ended\s+|fiscal\s+)?"
+                r"\bthe\s+(?P<ago>(?:year-(?:ago|earlier)|prior-year)\s+)?(?:latest\s+|recent\s+|just-ended\s+|fiscal\s+)?"
                 r"(?:quarter|period)\b",
                 ci,
             ),
@@ -402,6 +402,8 @@ MODIFIER_BEFORE = re.compile(
     r"|approximately|at\s+least|more\s+than|less\s+than|fewer\s+than|only|just))\s+$",
     re.IGNORECASE,
 )
+# "a vote expected Friday", "results due out Tuesday": a schedule named right before the date
+SCHEDULED_BEFORE = re.compile(r"\b(?:expected|scheduled|slated|due(?:\s+(?:out|back))?)\s+(?:(?:on|for|in|by)\s+)?$", re.IGNORECASE)
 MODAL_BEFORE = re.compile(r"\b(?:will|would|could|might|may|can|shall|should|must)\s+$", re.IGNORECASE)
 PAST_PERFECT = re.compile(r"\bhad\b|\b\w+'d\b", re.IGNORECASE)
 COMPARISON_BEFORE = re.compile(r"\b(?:compared\s+(?:with|to)|from|than|over|versus|vs\.?|against|with)\s+$", re.IGNORECASE)
@@ -756,7 +758,7 @@ def clause_tense(text: str, start: int, end: int) -> str:
     ("Putin says ... on Friday"), so only explicit future cues flip the default.
     """
     lo, hi = clause_bounds(text, start, end)
-    if FUTURE_CUE.search(text, lo, start):
+    if FUTURE_CUE.search(text, lo, start) or SCHEDULED_BEFORE.search(text, max(lo, start - MODIFIER_LOOKBACK_CHARS), start):
         return "future"
     # after the expression only a cue that follows at once ("Thursday are expected to");
     # "made clear Monday they have no plans to ..." is past
