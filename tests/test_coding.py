@@ -46,6 +46,14 @@ def test_coordinated_subjects_both_act_and_the_meeting_place_is_no_target():
     assert code(text, ("Japan", "GPE"), ("South Korea", "GPE"), ("Tokyo", "GPE")) == ("AGREE", None, ["Japan", "South Korea"], [])
 
 
+def test_a_place_in_the_verbs_own_clause_is_where_the_act_lands_and_a_name_inside_the_cue_is_acted_on():
+    text = "Serbia lifted the curfew in Montenegro on Wednesday, as police in Croatia arrested Serbian nationalists."
+    names = ("Serbia", "GPE"), ("Montenegro", "GPE"), ("Croatia", "GPE"), ("Serbian", "NORP")
+    assert code(text, *names) == ("CONCEDE", None, ["Serbia"], ["Montenegro"])
+    text = "Italy expelled two Libyan diplomats for spying."
+    assert code(text, ("Italy", "GPE"), ("Libyan", "NORP")) == ("SANCTION", None, ["Italy"], ["Libyan"])
+
+
 def test_the_subject_of_a_that_clause_is_the_target_of_a_demand():
     text = "The European Union demanded that Belarus release all political prisoners."
     assert code(text, ("European Union", "ORG"), ("Belarus", "GPE")) == ("DEMAND", None, ["European Union"], ["Belarus"])

@@ -243,7 +243,8 @@ def actor_names(text: str, mentions: list[Mention], trigger: Trigger | None) -> 
     main_start = opening.end() if opening and opening.end() <= trigger.start else 0
     before = [g for g in groups if main_start <= g.start and g.end <= trigger.start]
     before = [g for g in before if not g.place] or before  # "Rebels in the Ivory Coast blocked ..."
-    after = [g for g in groups if g.start >= trigger.end]
+    verb_end = trigger.start + len(text[trigger.start : trigger.end].split(" ", 1)[0])
+    after = [g for g in groups if g.start >= verb_end]  # "expelled two Russian diplomats" acts on Russians
     if PASSIVE_BEFORE.search(text[: trigger.start]) and PARTICIPLE.match(text, trigger.start):
         agent = next((g for g in after if AGENT_BY.match(text[trigger.end : g.start])), None)
         return ([agent.name] if agent else []), [g.name for g in coordinated(text, before[:1], groups)]
@@ -254,7 +255,13 @@ def actor_names(text: str, mentions: list[Mention], trigger: Trigger | None) -> 
         after = [g for g in after if g not in subject]
     actors = unique(g.name for g in subject)
     embedded = [g for g in before if g not in subject and THAT_CLAUSE.search(text[: g.start])]
-    objects = embedded or [g for g in after if not g.place] or ([] if len(subject) > 1 else after)  # "A and B met in Geneva"
+    # In the verb's own clause the first name is the target even as a place ("lifted the curfew
+    # in Montenegro": PLOVER's target is where the act lands); past it, only an actor is.
+    clause_end = next((n for n in range(verb_end, len(text)) if text[n] in ",;:"), len(text))
+    # "A and B met in Geneva": two sides act together, and their meeting place is no target.
+    if len(subject) > 1:
+        after = [g for g in after if not g.place]
+    objects = embedded or [g for g in after if not g.place or g.start < clause_end] or after
     targets = [n for n in unique(g.name for g in coordinated(text, objects[:1], groups)) if n not in actors]
     return actors, targets
 
