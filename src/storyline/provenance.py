@@ -625,8 +625,8 @@ def new_token_table() -> sketch.TokenTable:
 
 def sketch_documents(docs: list[Document], table: sketch.TokenTable) -> sketch.BatchSketch:
     """Shingles, content words and excerpt fingerprints of documents, from their clean text."""
-    words = [sketch.words_of(d.clean_text, MAX_TOKENS) for d in docs]
-    return sketch.sketch_batch(words, table, SHINGLE_WORDS, FINGERPRINT_WORDS, FINGERPRINT_SAMPLE_MOD)
+    texts = [d.clean_text for d in docs]
+    return sketch.sketch_texts(texts, table, MAX_TOKENS, SHINGLE_WORDS, FINGERPRINT_WORDS, FINGERPRINT_SAMPLE_MOD)
 
 
 @dataclass

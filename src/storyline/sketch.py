@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -31,6 +31,7 @@ import numpy as np
 SIGNATURE_BINS = 128
 BIN_SHIFT = np.uint64(64 - 7)  # top 7 bits of a shingle hash pick its bin (2**7 = 128 bins)
 VALUE_MASK = np.uint64((1 << 57) - 1)
+ALL_BITS = np.uint64((1 << 64) - 1)
 EMPTY = np.uint64(1 << 63)  # no shingle fell in this bin (before densification)
 # An LSH bucket holding more documents than this is one story copied very many times (or a
 # template): each newcomer pairs with its first members only, so the cost stays linear and
@@ -55,39 +56,133 @@ def word_hash(word: str) -> int:
     return int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest(), "little")
 
 
-POLY = 0x100000001B3  # odd, so invertible modulo 2**64
-POLY_INVERSE = pow(POLY, -1, 1 << 64)
-
-
-# Words hashed together: the byte arrays (8 bytes per text byte, a few of them) stay ~30 MB.
-HASH_CHUNK_WORDS = 100_000
-
 
 def bulk_word_hashes(words: list[str]) -> np.ndarray:
-    """A stable 64-bit hash per word, computed over the UTF-8 bytes of many words at once:
-    a polynomial sum of each word's bytes (prefix sums, then scaled to the word's start by
-    the inverse power), mixed with its length."""
-    if len(words) > HASH_CHUNK_WORDS:
-        return np.concatenate([bulk_word_hashes(words[i : i + HASH_CHUNK_WORDS]) for i in range(0, len(words), HASH_CHUNK_WORDS)])
+    """A stable 64-bit hash per word, the same one ``tokenize`` gives the word in a text."""
     if not words:
         return np.empty(0, dtype=np.uint64)
-    data = np.frombuffer("\n".join(words).encode("utf-8"), dtype=np.uint8)
-    n = len(data)
-    breaks = np.flatnonzero(data == 10)
-    starts = np.empty(len(breaks) + 1, dtype=np.int64)
-    starts[0], starts[1:] = 0, breaks + 1
-    ends = np.empty_like(starts)
-    ends[:-1], ends[-1] = breaks, n
-    powers = np.empty(n, dtype=np.uint64)
-    powers[0], powers[1:] = 1, POLY
-    np.cumprod(powers, out=powers)
-    sums = np.zeros(n + 1, dtype=np.uint64)
-    np.cumsum(data * powers, out=sums[1:])
-    inverse = powers  # reused: POLY ** -i
-    inverse[0], inverse[1:] = 1, POLY_INVERSE
-    np.cumprod(inverse, out=inverse)
-    h = (sums[ends] - sums[starts]) * inverse[starts]
-    return mix(h + (ends - starts).astype(np.uint64) * COMBINE)
+    encoded = [w.encode("utf-8", "surrogatepass") for w in words]
+    lengths = np.array([len(e) for e in encoded], dtype=np.int64)
+    starts = np.cumsum(lengths + 1) - lengths - 1
+    return span_hashes(b"\n".join(encoded), starts, lengths)
+
+
+def span_hashes(data: bytes, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """A stable 64-bit hash of each byte span of ``data``, all spans at once and without any
+    work per byte: each span is read as 8-byte words (unaligned little-endian views of the
+    buffer), the bytes past its end masked off, the words folded and mixed with the length.
+    Depends only on the span's content, not on its place."""
+    padded = np.frombuffer(data + bytes(8), dtype=np.uint8)
+    windows = np.ndarray((len(data) + 1,), dtype="<u8", buffer=padded, strides=(1,))
+    h = mix(masked_word(windows[starts], lengths))  # most words fit in one 8-byte word
+    active, chunk = np.flatnonzero(lengths > 8), 1
+    while len(active):
+        word = masked_word(windows[starts[active] + 8 * chunk], lengths[active] - 8 * chunk)
+        h[active] = h[active] * COMBINE + mix(word)
+        active = active[lengths[active] > 8 * (chunk + 1)]
+        chunk += 1
+    return mix(h + lengths.astype(np.uint64) * MIX1)
+
+
+def masked_word(word: np.ndarray, left: np.ndarray) -> np.ndarray:
+    """8-byte words with the bytes past a span's end (``left`` bytes remain) set to zero."""
+    dropped_bits = (8 * (8 - np.clip(left, 1, 8))).astype(np.uint64)
+    return word & (ALL_BITS >> dropped_bits)
+
+
+WORD_CHAR_RE = re.compile(r"[^\W_]")  # what TOKEN_RE calls a word character
+APOSTROPHE, CURLY_APOSTROPHE = 0x27, "\u2019"
+ASCII_WORD = np.array([bool(WORD_CHAR_RE.match(chr(c))) for c in range(128)] + [False] * 128)
+
+
+def word_bytes(data: np.ndarray) -> np.ndarray:
+    """Whether each byte of UTF-8 text belongs to a word character, as the regex module
+    decides: ASCII by a table; each other character decoded from its lead byte (few in
+    news text), its distinct code points asked once, and its bytes marked alike."""
+    word = ASCII_WORD.take(data)
+    leads = np.flatnonzero(data >= 0xC0)
+    if not len(leads):
+        return word
+    padded = np.r_[data, np.zeros(3, dtype=np.uint8)].astype(np.uint32)
+    b0, b1, b2, b3 = (padded[leads + k] for k in range(4))
+    size = np.where(b0 >= 0xF0, 4, np.where(b0 >= 0xE0, 3, 2))
+    cont = lambda b: b & 0x3F  # noqa: E731  continuation bytes carry 6 bits each
+    cp = np.where(size == 2, ((b0 & 0x1F) << 6) | cont(b1),
+                  np.where(size == 3, ((b0 & 0x0F) << 12) | (cont(b1) << 6) | cont(b2),
+                           ((b0 & 0x07) << 18) | (cont(b1) << 12) | (cont(b2) << 6) | cont(b3)))
+    distinct, which = np.unique(cp, return_inverse=True)
+    is_word = np.array([WORD_CHAR_RE.match(chr(c)) is not None for c in distinct.tolist()], dtype=bool)[which]
+    for k in range(4):
+        at = leads[size > k] + k
+        word[at] = is_word[size > k]
+    return word
+
+
+@dataclass
+class TokenizedBatch:
+    """Every word of a batch of texts as byte spans of one lower-cased UTF-8 string, with
+    their hashes; ``words[i]`` makes the i-th word's string only when asked (new words)."""
+
+    data: bytes
+    starts: np.ndarray
+    lengths: np.ndarray
+    sizes: np.ndarray  # words per document
+    hashes: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def __getitem__(self, i: int) -> str:
+        return self.data[self.starts[i] : self.starts[i] + self.lengths[i]].decode("utf-8", "surrogatepass")
+
+
+def tokenize(texts: list[str], limit: int) -> TokenizedBatch:
+    """The tokens of ``words_of`` for many texts at once, in numpy over UTF-8 bytes: runs of
+    word characters, joined across an apostrophe that has word characters on both sides;
+    at most ``limit`` words per text."""
+    encoded, regex_tokens = [], {}
+    for k, text in enumerate(texts):
+        low = text.lower()
+        if len(low) != len(text):  # "İ" lower-cases to two characters: the regex decides
+            regex_tokens[k] = words_of(text, limit)
+            low = " ".join(regex_tokens[k])
+        encoded.append(low.replace(CURLY_APOSTROPHE, "'").encode("utf-8", "surrogatepass"))
+    data = b"\n".join(encoded)
+    codes = np.frombuffer(data, dtype=np.uint8)
+    word = word_bytes(codes)
+    if len(codes) > 2:
+        word[1:-1] |= (codes[1:-1] == APOSTROPHE) & word[:-2] & word[2:]
+    edges = np.diff(word.view(np.int8), prepend=np.int8(0), append=np.int8(0))
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    text_starts = np.cumsum([0] + [len(e) + 1 for e in encoded[:-1]])
+    sizes = np.diff(np.searchsorted(starts, np.r_[text_starts, len(codes)])).astype(np.int64)
+    if regex_tokens:
+        starts, ends, sizes = with_regex_tokens(starts, ends, sizes, text_starts, regex_tokens)
+    if len(sizes) and sizes.max() > limit:
+        rank = np.arange(len(starts)) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+        starts, ends, sizes = starts[rank < limit], ends[rank < limit], np.minimum(sizes, limit)
+    return TokenizedBatch(data, starts, ends - starts, sizes, span_hashes(data, starts, ends - starts))
+
+
+def with_regex_tokens(
+    starts: np.ndarray, ends: np.ndarray, sizes: np.ndarray, text_starts: np.ndarray, regex_tokens: dict[int, list[str]]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Word spans with those of some texts replaced by the regex's tokens, which stand in
+    the joined text one space apart (their characters need not all be word characters)."""
+    offsets = np.r_[0, np.cumsum(sizes)]
+    start_parts, end_parts = [], []
+    sizes = sizes.copy()
+    for k in range(len(sizes)):
+        if k in regex_tokens:
+            lengths = np.array([len(t.encode("utf-8", "surrogatepass")) for t in regex_tokens[k]], dtype=np.int64)
+            token_starts = text_starts[k] + np.cumsum(lengths + 1) - lengths - 1
+            start_parts.append(token_starts)
+            end_parts.append(token_starts + lengths)
+            sizes[k] = len(lengths)
+        else:
+            start_parts.append(starts[offsets[k] : offsets[k + 1]])
+            end_parts.append(ends[offsets[k] : offsets[k + 1]])
+    return np.concatenate(start_parts).astype(np.int64), np.concatenate(end_parts).astype(np.int64), sizes
 
 
 @dataclass
@@ -104,31 +199,37 @@ class TokenTable:
     stems: dict[str, int] = field(default_factory=dict)  # content stem -> stem number (from 1)
     stem_hashes: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=np.uint64))  # stem number -> hash
 
-    def stem_numbers(self, words: list[str], hashes: np.ndarray) -> np.ndarray:
-        """Each word's stem number; words never seen are stemmed once."""
-        order = np.argsort(hashes)  # sorted queries search a big table far faster
-        hashes = hashes[order]
-        where = np.searchsorted(self.known, hashes).clip(max=max(0, len(self.known) - 1))
-        seen = self.known[where] == hashes if len(self.known) else np.zeros(len(hashes), dtype=bool)
+    def stem_numbers(self, words: Sequence[str], hashes: np.ndarray) -> np.ndarray:
+        """Each word's stem number; words never seen are stemmed once. Only the batch's
+        distinct words are looked up (a batch repeats its common words thousands of times)."""
+        order = np.argsort(hashes)
+        ordered = hashes[order]
+        run_starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]]) if len(ordered) else order
+        distinct = ordered[run_starts]
+        where = np.searchsorted(self.known, distinct).clip(max=max(0, len(self.known) - 1))
+        seen = self.known[where] == distinct if len(self.known) else np.zeros(len(distinct), dtype=bool)
         if not seen.all():
-            new_hashes, first = np.unique(hashes[~seen], return_index=True)
-            new_words = [words[i] for i in order[np.flatnonzero(~seen)[first]]]
-            if len(self.known) + len(new_hashes) > self.max_words:
-                self.known, self.known_stems = self.known[:0], self.known_stems[:0]
-                self.stems.clear()
-                self.stem_hashes = self.stem_hashes[:1]
-            stems = [self.content_stem(w) for w in new_words]
-            fresh = sorted({s for s in stems if s and s not in self.stems})
-            self.stems.update(zip(fresh, range(len(self.stems) + 1, len(self.stems) + 1 + len(fresh))))
-            self.stem_hashes = np.concatenate([self.stem_hashes, np.array([word_hash("c:" + s) for s in fresh], dtype=np.uint64)])
-            numbers = np.array([self.stems[s] if s else 0 for s in stems], dtype=np.int64)
-            merged = np.concatenate([self.known, new_hashes])
-            by_hash = np.argsort(merged, kind="stable")
-            self.known, self.known_stems = merged[by_hash], np.concatenate([self.known_stems, numbers])[by_hash]
-            where = np.searchsorted(self.known, hashes)
+            self.learn(distinct[~seen], [words[i] for i in order[run_starts[~seen]]])
+            where = np.searchsorted(self.known, distinct)
+        numbers = np.repeat(self.known_stems[where], np.diff(np.r_[run_starts, len(ordered)]))
         out = np.empty(len(hashes), dtype=np.int64)
-        out[order] = self.known_stems[where]
+        out[order] = numbers
         return out
+
+    def learn(self, new_hashes: np.ndarray, new_words: list[str]) -> None:
+        """Stem new words (distinct, sorted by hash) and add them to the table."""
+        if len(self.known) + len(new_hashes) > self.max_words:
+            self.known, self.known_stems = self.known[:0], self.known_stems[:0]
+            self.stems.clear()
+            self.stem_hashes = self.stem_hashes[:1]
+        stems = [self.content_stem(w) for w in new_words]
+        fresh = sorted({s for s in stems if s and s not in self.stems})
+        self.stems.update(zip(fresh, range(len(self.stems) + 1, len(self.stems) + 1 + len(fresh))))
+        self.stem_hashes = np.concatenate([self.stem_hashes, np.array([word_hash("c:" + s) for s in fresh], dtype=np.uint64)])
+        numbers = np.array([self.stems[s] if s else 0 for s in stems], dtype=np.int64)
+        merged = np.concatenate([self.known, new_hashes])
+        by_hash = np.argsort(merged, kind="stable")
+        self.known, self.known_stems = merged[by_hash], np.concatenate([self.known_stems, numbers])[by_hash]
 
 
 def ngram_hashes(words: np.ndarray, n: int) -> np.ndarray:
@@ -321,14 +422,12 @@ def ragged_ngrams(hashes: np.ndarray, sizes: np.ndarray, n: int) -> tuple[np.nda
     return out, out_sizes
 
 
-def sketch_batch(
-    word_lists: list[list[str]], table: TokenTable, shingle_words: int, print_words: int, sample_mod: int
-) -> BatchSketch:
-    """Sketches of a batch of documents given as word lists; words are looked up once a batch."""
-    all_words = list(itertools.chain.from_iterable(word_lists))
-    sizes = np.array([len(w) for w in word_lists], dtype=np.int64)
-    hashes = bulk_word_hashes(all_words)
-    stems = table.stem_numbers(all_words, hashes)
+def sketch_texts(texts: list[str], table: TokenTable, limit: int, shingle_words: int, print_words: int, sample_mod: int) -> BatchSketch:
+    """Sketches of a batch of documents' texts (at most ``limit`` words each); words are
+    hashed together and looked up in ``table`` once a batch."""
+    words = tokenize(texts, limit)
+    hashes, sizes = words.hashes, words.sizes
+    stems = table.stem_numbers(words, hashes)
     shingles, shingle_sizes = ragged_ngrams(hashes, sizes, shingle_words)
     # distinct content stems per document: sort (document, stem number) keys, small integers
     width = len(table.stem_hashes)
@@ -338,9 +437,7 @@ def sketch_batch(
     grams, gram_sizes = ragged_ngrams(hashes, np.where(sizes >= print_words, sizes, 0), print_words)
     gram_doc = np.repeat(np.arange(len(sizes)), gram_sizes)
     repeats = np.zeros(len(sizes), dtype=bool)
-    order = np.argsort(grams ^ mix(gram_doc.astype(np.uint64) + np.uint64(1)))
-    doubled = order[1:][np.diff(grams[order] ^ mix(gram_doc[order].astype(np.uint64) + np.uint64(1))) == 0]
-    repeats[gram_doc[doubled]] = True
+    repeats[repeating_documents(grams, gram_doc, len(sizes))] = True
     sampled = grams % np.uint64(sample_mod) == 0
     prints, print_sizes = grams[sampled], np.bincount(gram_doc[sampled], minlength=len(sizes))
     if repeats.any():  # a passage repeated inside a document: its fingerprints once each
@@ -350,6 +447,16 @@ def sketch_batch(
         prints = np.concatenate(pieces) if pieces else prints
     texts = text_hashes(hashes, sizes)
     return BatchSketch(shingles, shingle_sizes, content, content_sizes, prints, print_sizes, texts, repeats)
+
+
+def repeating_documents(grams: np.ndarray, gram_doc: np.ndarray, documents: int) -> np.ndarray:
+    """Documents in which some n-gram hash occurs twice. The document number goes into the
+    low bits of each hash (its top bits, 40 or more, still tell n-grams apart within one
+    document), so one plain sort finds the doubles."""
+    bits = np.uint64(max(1, int(documents).bit_length()))
+    keys = np.sort(((grams >> bits) << bits) | gram_doc.astype(np.uint64))
+    doubled = keys[1:][keys[1:] == keys[:-1]]
+    return np.unique((doubled & ((np.uint64(1) << bits) - np.uint64(1))).astype(np.int64))
 
 
 def text_hashes(hashes: np.ndarray, sizes: np.ndarray) -> np.ndarray:
