@@ -80,7 +80,7 @@ def reuse_keys(corpus):
     return sorted((r.source_document_id, r.target_document_id, r.kind, r.score, tuple(map(tuple, r.spans))) for r in corpus.reuse)
 
 
-def test_added_documents_update_the_corpus_to_what_a_rebuild_makes(tmp_path, ctx):
+def test_added_documents_update_the_corpus_and_link_as_a_rebuild_does(tmp_path, ctx):
     """The AP original arrives after its rewrite: the update links them as a full run does."""
     first = tmp_path / "first"
     first.mkdir()

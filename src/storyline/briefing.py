@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 
@@ -26,6 +27,11 @@ MIN_SENTENCE_WORDS = 8
 # Sentences this similar (rapidfuzz token_set_ratio, 0-100) say the same thing: one
 # citation with both sources. 85 keeps light copy edits together and paraphrases apart.
 SAME_SENTENCE_RATIO = 85
+# Only sentences sharing at least this share of the shorter one's distinct content words are
+# compared (two that reach SAME_SENTENCE_RATIO share nearly all of them): the check that keeps
+# summarising a large event from comparing every sentence with every other.
+TWIN_MIN_SHARED_WORDS = 0.5
+WORD = re.compile(r"\w+")
 # Summary length per event, in sentences.
 SUMMARY_SENTENCES = 3
 # Maximal marginal relevance: weight of relevance against novelty when picking sentences.
@@ -49,14 +55,23 @@ def candidate_sentences(docs: list[Document], originals: dict[str, str]) -> list
     """Sentences of the event's documents, originals first, near-identical ones merged."""
     ordered = sorted(docs, key=lambda d: (originals.get(d.id, d.id) != d.id, d.id))
     found: list[CandidateSentence] = []
+    holding: dict[str, list[int]] = {}  # word -> indexes of found sentences with it
+    sizes: list[int] = []  # distinct content words of each found sentence
     for doc in ordered:
         for position, (start, end) in enumerate(split_sentences(doc.clean_text)):
             text = doc.clean_text[start:end]
             if len(text.split()) < MIN_SENTENCE_WORDS:
                 continue
-            twin = next((c for c in found if fuzz.token_set_ratio(c.text, text) >= SAME_SENTENCE_RATIO), None)
+            words = set(WORD.findall(text.lower())) - provenance.STOP_WORDS
+            shared = Counter(i for w in words for i in holding.get(w, ()))
+            # Sentences that say the same thing share most words: only those are compared.
+            twin = next((found[i] for i in sorted(shared) if shared[i] >= TWIN_MIN_SHARED_WORDS * min(len(words), sizes[i])
+                         and fuzz.token_set_ratio(found[i].text, text) >= SAME_SENTENCE_RATIO), None)
             if twin is None:
+                for w in words:
+                    holding.setdefault(w, []).append(len(found))
                 found.append(CandidateSentence(text, [doc.id], position))
+                sizes.append(len(words))
             elif doc.id not in twin.document_ids:
                 twin.document_ids.append(doc.id)
     return found
@@ -82,13 +97,13 @@ def pick_sentences(candidates: list[CandidateSentence], count: int) -> list[Cand
     return [candidates[i] for i in sorted(chosen, key=lambda i: (candidates[i].document_ids[0], candidates[i].position))]
 
 
-def summarize_event(event: Event, docs: dict[str, Document], corpus: Corpus, originals: dict[str, str]) -> list[Citation]:
-    outlets = {d.id: d.outlet for d in corpus.documents}
+def summarize_event(
+    event: Event, docs: dict[str, Document], components: provenance.DisjointSets, originals: dict[str, str]
+) -> list[Citation]:
+    """``components``: the corpus's reuse components (`provenance.reuse_components`)."""
+    outlets = {i: docs[i].outlet for i in event.document_ids}
     picked = pick_sentences(candidate_sentences([docs[i] for i in event.document_ids], originals), SUMMARY_SENTENCES)
-    return [
-        Citation(c.text, sorted(c.document_ids), provenance.independent_sources(c.document_ids, corpus.reuse, outlets))
-        for c in picked
-    ]
+    return [Citation(c.text, sorted(c.document_ids), provenance.count_sources(c.document_ids, components, outlets)) for c in picked]
 
 
 # A figure: a number (with its scale word) and the noun it counts ("25,000 tons", "$5 million
@@ -152,9 +167,10 @@ def summarize(corpus: Corpus) -> None:
     """Fill every event's summary and discrepancies, and every story's (one cited lead sentence per event)."""
     docs = {d.id: d for d in corpus.documents}
     originals = provenance.source_of(corpus.documents, corpus.reuse)
+    components = provenance.reuse_components(corpus.reuse)
     short = short_names(corpus)
     for event in corpus.events:
-        event.summary = summarize_event(event, docs, corpus, originals)
+        event.summary = summarize_event(event, docs, components, originals)
         event.discrepancies = find_discrepancies(event, docs, originals, short)
     events = {e.id: e for e in corpus.events}
     for story in corpus.stories:

@@ -828,7 +828,9 @@ def update_reuse(previous: list[ReuseLink], docs: list[Document], new_ids: set[s
 
     Sketching every document again is the cheap part; only pairs touching a new document
     (or an exact duplicate of one, whose group's original may change) are aligned, so adding
-    a batch costs that batch's alignments, and the links equal a full run's.
+    a batch costs that batch's alignments. Those links are the ones a full run makes; earlier
+    links stand as they were computed (word weights of the smaller corpus then, so a few
+    scores and spans differ slightly from a rebuild's).
     """
     found = candidate_pairs(docs)
     touched = set(new_ids)
@@ -873,13 +875,26 @@ def independent_sources(
 
     Documents connected by reuse (through any document, even one not listed: two copies of
     the same wire story are one source) count once, and so do documents of the same known
-    outlet.
+    outlet. Counting for many groups, build ``reuse_components`` once and use ``count_sources``.
     """
+    return count_sources(document_ids, reuse_components(links), outlet_of)
+
+
+def reuse_components(links: list[ReuseLink]) -> DisjointSets:
+    """Documents joined by reuse, directly or through others: each set is one source."""
     sets = DisjointSets()
-    find, union = sets.find, sets.union
     for link in links:
         if link.kind != "internal":
-            union(link.source_document_id, link.target_document_id)
+            sets.union(link.source_document_id, link.target_document_id)
+    return sets
+
+
+def count_sources(document_ids: list[str], components: DisjointSets, outlet_of: dict[str, str | None] | None = None) -> int:
+    """``independent_sources`` over reuse components built once (their sets are not changed)."""
+    sets = DisjointSets()
+    find, union = sets.find, sets.union
+    for doc_id in document_ids:
+        union(doc_id, components.find(doc_id))
     by_outlet: dict[str, str] = {}
     for doc_id in document_ids:
         outlet = (outlet_of or {}).get(doc_id)
