@@ -52,8 +52,20 @@ SENTENCE_OPENERS = frozenset(
     "what who which where why how some many most all both each every no not also still even just only "
     "however meanwhile although though because since until unless once later earlier today yesterday "
     "tomorrow last next during despite among between under over into about against according asked following "
+    "unlike like instead perhaps indeed whether through upon within across beyond toward towards via "
     "said says monday tuesday wednesday thursday friday saturday sunday january february march april may "
     "june july august september october november december".split()
+)
+# Shortest known surname that alone makes a word a person's name: two-letter family names (Xi,
+# Yi) are too often something else in capitals, and the document's own full names cover them.
+MIN_SURNAME_LETTERS = 3
+# Generational suffixes that end a full name without being its surname.
+NAME_SUFFIXES = frozenset("jr sr ii iii iv md phd".split())
+# Weekdays and months that end a capitalised run without belonging to it ("in Florida Friday");
+# "May" stays, a surname as often as a month after a name.
+TRAILING_DATE_WORDS = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday january february march april june july "
+    "august september october november december".split()
 )
 # Abbreviated titles before a name ("Sen. Ted Cruz", "Gov. Mike Pence"); full-word titles come from
 # entities.TITLE_WORDS.
@@ -84,13 +96,18 @@ ORG_HEADS = frozenset(
 )
 # Verbs after a capitalised run that make it a speaker, hence a person or organisation.
 _SPEECH_AFTER = re.compile(r"\s*(?:,\s*\d{1,3}\s*,\s*)?(?:said|says|told|added|asked|wrote|tweeted|noted|explained)\b")
+# A capitalised run right after a possessive ("CNN’s Wolf Blitzer") is a person when it is this short;
+# longer runs there are mostly titles of works and programmes.
+MAX_POSSESSED_NAME_WORDS = 3
+_POSSESSOR_BEFORE = re.compile(r"\w['’]s? $")
 _NON_SPACE = re.compile(r"\S+")
 _LOWER_WORD = re.compile(r"\b[a-z][a-z'’-]+\b")
 _DEMONYM_END = re.compile(r"(?:an|ans|ese|ish|i|is|ic|ch|ss)$")
 # One capitalised word: initials, hyphens, inner capitals (McDonald, O’Malley, al-Assad, U.S.).
 _WORD = r"[A-Z][\w.-]*(?:['’][A-Z][\w.-]*)?"
 # A run of capitalised words, joined by the connectors names and institutions use.
-_RUN = re.compile(rf"\b{_WORD}(?:\s(?:(?:of|for|de|da|del|van|von|der|bin|al|la|le|du|the)\s)*{_WORD})*")
+_RUN_CONNECTORS = ("of", "for", "de", "da", "del", "van", "von", "der", "bin", "al", "la", "le", "du", "the")
+_RUN = re.compile(rf"\b{_WORD}(?:\s(?:(?:{'|'.join(_RUN_CONNECTORS)})\s)*{_WORD})*")
 # A run is split at a sentence end inside it ("... in Washington. Trump said").
 _RUN_SENTENCE_BREAK = re.compile(r"(?<=\w\w)\.\s")
 
@@ -123,9 +140,10 @@ class FastNER:
     places: frozenset[str] = frozenset()
     countries: CountryIndex = field(default_factory=country_index)
     pipe_names: tuple[str, ...] = ("fast_ner",)
+    known_surnames: frozenset[str] = frozenset()
 
     def __call__(self, text: str) -> FastDoc:
-        return FastDoc(tuple(fast_entities(text, self.known_people, self.places, self.countries)))
+        return FastDoc(tuple(fast_entities(text, self.known_people, self.places, self.countries, self.known_surnames)))
 
     def pipe(self, texts: Iterable[str], **_: object) -> Iterator[FastDoc]:
         return (self(text) for text in texts)
@@ -150,7 +168,25 @@ def load_fast_ner(known_people: Iterable[str] = ()) -> FastNER:
     places = {c["name"] for c in cache.get_countries().values()}
     places |= {s["name"] for s in cache.get_us_states().values()}
     places |= {c["name"] for c in cache.get_cities().values() if c["population"] >= MIN_CITY_POPULATION}
-    return FastNER(frozenset(known_people), frozenset(places))
+    known_people = frozenset(known_people)
+    return FastNER(known_people, frozenset(places), known_surnames=known_surnames(known_people, places))
+
+
+def known_surnames(people: Iterable[str], places: Iterable[str] = ()) -> frozenset[str]:
+    """Surnames of known people that can stand alone as a name ("Obama", "Merkel"): not places,
+    months or sentence openers ("May"), not generational suffixes, at least
+    ``MIN_SURNAME_LETTERS`` letters."""
+    places = set(places)
+    out = set()
+    for person in people:
+        words = [w for w in person.split() if w.lower().rstrip(".") not in NAME_SUFFIXES]
+        if len(words) < 2:
+            continue
+        surname = words[-1]
+        if len(surname) >= MIN_SURNAME_LETTERS and surname[0].isupper() and surname.lower() not in SENTENCE_OPENERS \
+                and surname not in places:
+            out.add(surname)
+    return frozenset(out)
 
 
 def _runs(text: str) -> Iterator[tuple[int, int]]:
@@ -178,6 +214,7 @@ def fast_entities(
     known_people: frozenset[str] = frozenset(),
     places: frozenset[str] = frozenset(),
     countries: CountryIndex | None = None,
+    known_surnames: frozenset[str] = frozenset(),
 ) -> list[Span]:
     """PERSON / ORG / GPE / NORP spans of one text, without a statistical model."""
     countries = countries or country_index()
@@ -197,6 +234,8 @@ def fast_entities(
                 tokens = tokens[1:]  # "But Putin", "Following Trump's ..." (the document writes "following")
             else:
                 break
+        while len(tokens) > 1 and text[slice(*tokens[-1])].lower() in TRAILING_DATE_WORDS:
+            tokens = tokens[:-1]  # "in Florida Friday"
         words = [text[s:e].lower() for s, e in tokens]
         titles = [i for i, w in enumerate(words[:-1]) if w in PERSON_TITLES or w.rstrip(".") in PERSON_TITLES]
         titled = bool(titles)
@@ -212,19 +251,52 @@ def fast_entities(
             continue  # "Mr Chairman"
         if not titled and 2 < len(tokens) <= 4 and (words := [text[a:b].lower() for a, b in tokens]) and (
             words[0] in countries.qualifiers or words[0] in PARTY_WORDS
-        ) and words[-1] not in ORG_HEADS:
+        ) and words[-1] not in ORG_HEADS and words[1] not in _RUN_CONNECTORS:
             titled, tokens = True, tokens[1:]  # "Republican Donald Trump", "Russian Vladimir Putin"
+        of_at = _place_suffix_at(text, tokens, places, countries)
+        if of_at:  # "Xi Jinping of China", "Lamar Alexander of Tennessee": a name, then a place
+            candidates.append((tokens[of_at + 1][0], tokens[-1][1], False))
+            tokens = tokens[:of_at]
         start, end = tokens[0][0], tokens[-1][1]
         titled = titled or _role_before(text, start) or _role_after(text, end)
         candidates.append((start, end, titled))
     candidates = _drop_initial_words(text, candidates)
     singles = Counter(text[s:e] for s, e, _ in candidates if " " not in text[s:e])
-    spans = []
+    spans, unsure_words = [], []
     for start, end, titled in candidates:
         label = _label(text, start, end, titled, countries, known_people, places, singles)
         if label:
             spans.append(Span(start, end, label))
-    return spans
+        elif " " not in text[start:end]:
+            unsure_words.append((start, end))
+    # a lone word is a name when it is part of a full name the document gives ("Hillary" after
+    # "Hillary Clinton") or a known person's surname ("Obama")
+    name_words = _person_name_words(text, spans) | known_surnames
+    named = [Span(start, end, "PERSON") for start, end in unsure_words if text[start:end] in name_words]
+    return sorted(spans + named, key=lambda span: span.start_char) if named else spans
+
+
+def _person_name_words(text: str, spans: list[Span]) -> set[str]:
+    """First and last words of the document's multi-word PERSON names."""
+    words = set()
+    for span in spans:
+        parts = text[span.start_char : span.end_char].split()
+        if span.label_ == "PERSON" and len(parts) >= 2:
+            words.update(w for w in (parts[0], parts[-1]) if len(w) > 1 and w.lower() not in SENTENCE_OPENERS)
+    return words
+
+
+def _place_suffix_at(text: str, tokens: list[tuple[int, int]], places: frozenset[str], countries: CountryIndex) -> int | None:
+    """Index of the "of" that joins a name of two or more words to a place, if the run is one."""
+    words = [text[a:b] for a, b in tokens]
+    if "of" not in words[2:-1]:
+        return None
+    at = len(words) - 1 - words[::-1].index("of")
+    place = " ".join(words[at + 1 :])
+    head = words[at - 1].lower().rstrip(".")
+    if at < 2 or head in ORG_HEADS or "of" in words[:at] or not (place in places or place.lower() in countries.names):
+        return None
+    return at
 
 
 def _drop_initial_words(text: str, candidates: list[tuple[int, int, bool]]) -> list[tuple[int, int, bool]]:
@@ -274,6 +346,11 @@ def _label(text, start, end, titled, countries, people, places, singles) -> str 
         return "NORP" if _DEMONYM_END.search(low) and " " not in low else "ORG"
     if head in ORG_HEADS or (surface.isupper() and 2 <= len(surface) <= 6 and "." not in surface):
         return "ORG"
+    group = head if head in countries.qualifiers else head.removesuffix("s")  # "Americans" → "american"
+    if group in PARTY_WORDS or group in countries.qualifiers and group not in countries.names:
+        return "NORP"  # "Virginia Democrats", "Lithuanian American", "Republicans": a group, not a person
+    if len(words) > 1 and head in countries.names and surface not in people:
+        return "GPE" if surface in places else None  # "Poor Mexico" opening a sentence
     if surface in people or titled:
         return "PERSON"
     if surface in places and not speaker:
@@ -286,4 +363,7 @@ def _label(text, start, end, titled, countries, people, places, singles) -> str 
         return "PERSON" if speaker else None
     if len(words) <= 4 and (speaker or singles.get(words[-1])):
         return "PERSON"
+    if len(words) <= MAX_POSSESSED_NAME_WORDS and _POSSESSOR_BEFORE.search(text, max(0, start - 4), start) \
+            and not any(w.lower() in countries.qualifiers for w in words):
+        return "PERSON"  # "CNN’s Wolf Blitzer", "Russia’s Sergei Lavrov"
     return "ORG" if speaker else None
