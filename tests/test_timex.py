@@ -106,6 +106,7 @@ def test_resolves_common_forms(text, expected):
         ("He arrived in March 1995. That year sales fell. The same month he quit.", {"That year": "1995", "The same month": "1995-03"}),
         ("The strike began in 1992. A year later it ended.", {"A year later": "1993"}),
         ("Stocks fell on Friday, down from the previous Friday.", {"the previous Friday": "2026-01-23"}),
+        ("Stocks fell on Oct. 13, the day before the crash.", {"the day": "2025-10-13"}),  # apposition
         # without a date named before, the publication day is the focus
         ("The day before, he spoke. Earlier in the week he met Xi.", {"The day before": "2026-02-03", "Earlier in the week": "2026-W06"}),
         # deictic expressions ignore the focus; a comparison is with the reporting period

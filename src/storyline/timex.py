@@ -290,7 +290,9 @@ def _rules() -> list[tuple[str, re.Pattern]]:
                 r"(?:(?P<that>that|the\s+same)|the\s+(?P<rel>following|next|previous|preceding|prior))\s+"
                 r"(?P<u>day|morning|afternoon|evening|night|week|weekend|month|year|quarter)\b(?!-)"
                 r"|\b(?P<mod2>earlier|later)\s+in\s+the\s+(?P<u2>day|week|month|year)\b"
-                r"|\bthe\s+(?P<u3>day|week|month|year)\s+(?P<ba>before|after)(?=\s*[,.;:!?]|\s+(?:and|when|while)\b)",
+                r"|\bthe\s+(?P<u3>day|week|month|year)\s+(?P<ba>before|after)(?=\s*[,.;:!?]|\s+(?:and|when|while)\b)"
+                # "Oct. 12, the day before the crash": the date just named, in apposition
+                r"|(?<=,\s)the\s+(?P<u4>day)(?=\s+(?:before|after|when|of)\b)",
                 ci,
             ),
         ),
@@ -663,7 +665,7 @@ def _parse_anaphoric(m: re.Match, base: dict) -> ParsedTimex | None:
     """ "the following day", "that month", "later in the week", "the day before": a period
     counted from the temporal focus (the last date named), see :func:`resolve_in_order`."""
     g = m.groupdict()
-    unit = (g["u"] or g["u2"] or g["u3"]).lower()
+    unit = (g["u"] or g["u2"] or g["u3"] or g["u4"]).lower()
     rel = (g["rel"] or g["ba"] or "").lower()
     if rel == "next" and unit not in ("day", *DAYPARTS):
         return None  # "the next year" is counted from the publication day (relunit)
