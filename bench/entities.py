@@ -101,6 +101,14 @@ def _extract(args: tuple[str, str]) -> int:
     return len(find_quotes(text, mentions, parsed))
 
 
+def ner_speed(nlp, texts: list[str]) -> float:
+    """Documents per second through the NER alone, in one process."""
+    started = time.perf_counter()
+    for _ in nlp.pipe(texts, batch_size=32):
+        pass
+    return len(texts) / (time.perf_counter() - started)
+
+
 def extract_speed(engine: str, nlp, texts: list[str], processes: int) -> float:
     """Documents per second through NER + mentions + quotes (model loading not counted)."""
     if processes == 1:
@@ -127,17 +135,24 @@ def main(argv: list[str] | None = None) -> None:
     words = sum(len(t.split()) for t in texts) / len(texts)
     print(f"speed on {len(texts)} PolNeAR dev texts, {words:.0f} words on average; "
           f"'per 600 words' scales docs/s by words/{TYPICAL_WORDS}")
+    print("docs/s: NER alone in one process; the whole extract stage (NER + mentions + quotes) in one and in "
+          f"{args.processes} processes; '600w' scales the last to 600-word articles; 'x first' is the stage's "
+          "speed over the first engine's in this run (the anchor)")
     header = f"{'engine':<8}{'seed people one entity':>24}{'seed mentions':>15}{'gold found':>12}{'gold canon':>12}" \
-             f"{'docs/s 1p':>11}{'docs/s ' + str(args.processes) + 'p':>11}{'600w ' + str(args.processes) + 'p':>10}"
+             f"{'NER 1p':>9}{'stage 1p':>10}{'stage ' + str(args.processes) + 'p':>10}{'600w ' + str(args.processes) + 'p':>10}" \
+             f"{'x first':>9}"
     rows = []
+    anchor = None
     for engine in args.engines.split(","):
         nlp = LOADERS[engine]()
         one, seed_share, split = seed_scores(nlp)
         total, found, correct, errors = gold_scores(nlp)
+        ner = ner_speed(nlp, texts)
         single = extract_speed(engine, nlp, texts, 1)
         multi = extract_speed(engine, nlp, texts, args.processes) if args.processes > 1 else single
+        anchor = anchor or multi
         rows.append(f"{engine:<8}{f'{one}/{len(SEED_PEOPLE)}':>24}{seed_share:>15.3f}{found / total:>12.3f}{correct / total:>12.3f}"
-                    f"{single:>11.1f}{multi:>11.1f}{multi * words / TYPICAL_WORDS:>10.1f}")
+                    f"{ner:>9.1f}{single:>10.1f}{multi:>10.1f}{multi * words / TYPICAL_WORDS:>10.1f}{multi / anchor:>9.1f}")
         if split:
             rows.append(f"  split seed people: {', '.join(split)}")
         if args.errors:
