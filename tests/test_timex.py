@@ -50,6 +50,7 @@ def values(text: str, reference: date | None = REF) -> dict[str, str | None]:
         ("The record was set on Oct. 6; the vote is set for Feb. 26.", {"Oct. 6": "2025-10-06", "Feb. 26": "2026-02-26"}),
         ("A vote is expected Friday; results are due out Tuesday.", {"Friday": "2026-02-06", "Tuesday": "2026-02-10"}),
         ("Net rose from the prior-year period.", {"the prior-year period": "2024-Q4"}),
+        ("Net fell in the second quarter from the 1988 quarter.", {"the second quarter": "2025-Q2", "the 1988 quarter": "1988-Q2"}),
         ("The chancellor is expected to visit in February.", {"February": "2026-02"}),
         ("Putin will attend the summit in November.", {"November": "2026-11"}),
         ("He left two days ago.", {"two days ago": "2026-02-02"}),

@@ -182,7 +182,11 @@ def resolve_in_order(parsed: list[ParsedTimex], reference: date | None) -> list[
             year, q = last_quarter[1].split("-Q")
             value = f"{int(year) + p.offset:04d}-Q{q}"
             evidence = f"{p.text!r}: the quarter named before ({last_quarter[1]}) {-p.offset} year(s) back"
-        if value and QUARTER_VALUE.fullmatch(value) and not year_back:
+        if p.kind == "reported_quarter" and p.year and last_quarter and p.start - last_quarter[0] <= QUARTER_ANAPHORA_CHARS:
+            value = f"{p.year:04d}-Q{last_quarter[1][-1]}"
+            evidence = f"{p.text!r}: the quarter named before ({last_quarter[1]}) in {p.year}"
+        derived = p.kind == "reported_quarter" and (p.year or p.offset)  # told against the quarter named
+        if value and QUARTER_VALUE.fullmatch(value) and not (year_back or derived):
             last_quarter = (p.end, value)
         named = focus_of(value, p.text) if value and p.type in ("DATE", "TIME") else None
         # "that year" after "March 1995" keeps the month in focus for "the same month"
@@ -348,7 +352,7 @@ def _rules() -> list[tuple[str, re.Pattern]]:
         (
             "reported_quarter",
             re.compile(
-                r"\bthe\s+(?P<ago>(?:year-(?:ago|earlier)|prior-year)\s+)?(?:latest\s+|recent\s+|just-ended\s+|fiscal\s+)?"
+                rf"\bthe\s+(?:(?P<ago>(?:year-(?:ago|earlier)|prior-year)\s+)|(?P<y>{_YEAR})(?:'s)?\s+)?(?:latest\s+|recent\s+|just-ended\s+|fiscal\s+)?"
                 r"(?:quarter|period)\b",
                 ci,
             ),
@@ -589,7 +593,10 @@ def _parse_match(kind: str, m: re.Match, text: str) -> ParsedTimex | None:
         if re.fullmatch(r"the\s+period", m.group(), re.IGNORECASE):
             return None  # "the period" alone is too vague
         # earnings news: "the quarter" is the last one completed; "year-ago" a year before it
-        return ParsedTimex(**base, unit="reported_quarter", offset=-4 if g["ago"] else 0)
+        if g["y"] and m.group().lower().endswith("period"):
+            return None  # "the 1988 period" is as often the year as a quarter
+        # "the 1988 quarter": the quarter reported, in the year named
+        return ParsedTimex(**base, unit="reported_quarter", offset=-4 if g["ago"] else 0, year=int(g["y"]) if g["y"] else None)
     if kind in ("quarter", "half"):
         q = {"first": 1, "second": 2, "third": 3, "fourth": 4}.get(g["o"].lower()) or int(g["o"][0])
         lead = re.match(r"the\s+(?=\w+-(?:quarter|half)\b)", m.group(), re.IGNORECASE)
@@ -815,7 +822,8 @@ def resolve_timex(p: ParsedTimex, reference: date | None) -> tuple[str | None, s
         return _resolve_season(p, reference), f"season {_dir(p.tense)} {reference.isoformat()} ({p.tense} tense)"
     if p.kind == "reported_quarter":
         last_done = reference.year * 4 + (reference.month - 1) // 3 - 1 + p.offset
-        return f"{last_done // 4:04d}-Q{last_done % 4 + 1}", f"last quarter completed before {reference.isoformat()}"
+        year = p.year or last_done // 4
+        return f"{year:04d}-Q{last_done % 4 + 1}", f"last quarter completed before {reference.isoformat()}"
     if p.kind in ("quarter", "half"):
         return _resolve_quarter(p, reference)
     if p.kind == "month_rel_year":
