@@ -1,0 +1,132 @@
+"""sketch.py: the numpy tokeniser and hashes that candidate generation stands on.
+
+The tokeniser must give exactly the regex's tokens (provenance aligns on those), on real
+news text and on hostile text; word hashes must depend on a word alone.
+"""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+from conftest import DATA, SEEDS
+
+from storyline import provenance as pv
+from storyline import sketch
+
+POLNEAR_TEXTS = DATA / "quotes" / "polnear" / "dev" / "text"
+
+HOSTILE = [
+    "İstanbul’s MAYOR’S don't a''b 'quoted' _under_score_ snake_case x_1",
+    "",
+    "   \n\n  ",
+    "x",
+    "lone \ud800 surrogate a\udc00b and ǅemal Ⅻ ½ ٣٤ 東京都 Ελλάδα ПРАВДА",
+    "o'\u2019k rock'n'roll ’tis 'twas it’s ’’ ''",
+    "tabs\tand\u00a0non-breaking\u2003spaces—dashes–and…ellipses",
+    "ÀÉÎÕÜ straße STRASSE ǈ ﬁne 1,000.50 3rd 4th",
+]
+
+
+def real_texts(limit: int) -> list[str]:
+    seeds = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    data = [p.read_text(encoding="utf-8") for p in sorted(POLNEAR_TEXTS.glob("*.txt"))[:limit]]
+    return seeds + data
+
+
+def words_by_document(batch: sketch.TokenizedBatch) -> list[list[str]]:
+    offsets = np.r_[0, np.cumsum(batch.sizes)]
+    return [[batch[i] for i in range(offsets[k], offsets[k + 1])] for k in range(len(batch.sizes))]
+
+
+def test_numpy_tokens_are_the_regex_tokens_on_real_and_hostile_text():
+    texts = real_texts(40) + HOSTILE
+    batch = sketch.tokenize(texts, pv.MAX_TOKENS)
+    assert words_by_document(batch) == [sketch.words_of(t, pv.MAX_TOKENS) for t in texts]
+    assert batch.sizes[len(texts) - len(HOSTILE) + 1] == 0  # the empty text has no words
+
+
+def test_the_word_limit_applies_per_document():
+    texts = ["one two three four five", "İ six seven eight nine ten", "a b"]
+    batch = sketch.tokenize(texts, 3)
+    assert words_by_document(batch) == [["one", "two", "three"], ["i̇", "six", "seven"], ["a", "b"]]
+
+
+def test_a_word_hashes_the_same_alone_and_anywhere_in_a_text():
+    words = ["a", "ab", "abcdefgh", "abcdefghi", "abcdefghijklmnopq", "abcdefghijklmnopr", "héllo", "東京都"]
+    alone = sketch.bulk_word_hashes(words)
+    assert len(set(alone.tolist())) == len(words)  # lengths 8/9 and a differing 17th byte tell apart
+    text = " | ".join(f"{w}zz {w}" for w in words)  # every word once followed by other bytes
+    batch = sketch.tokenize([text], 1000)
+    in_text = dict(zip([batch[i] for i in range(len(batch))], batch.hashes.tolist()))
+    assert [in_text[w] for w in words] == alone.tolist()
+    long_words = ["w" * 100 + "x", "w" * 100 + "y"]
+    assert len(set(sketch.bulk_word_hashes(long_words).tolist())) == 2
+
+
+def test_hashes_do_not_depend_on_the_batch():
+    texts = real_texts(10)
+    together = sketch.tokenize(texts, pv.MAX_TOKENS)
+    last = sketch.tokenize(texts[-1:], pv.MAX_TOKENS)
+    assert together.hashes[-len(last) :].tolist() == last.hashes.tolist()
+
+
+def test_documents_repeating_an_ngram_are_found_and_only_they():
+    rng = random.Random(3)
+    words = [f"w{i}" for i in range(5000)]
+    plain = [rng.sample(words, 60) for _ in range(3)]
+    repeated = plain[1][:20] + plain[1][:20]  # a passage pasted twice
+    texts = [" ".join(w) for w in (plain[0], repeated, plain[2])]
+    batch = sketch.tokenize(texts, 1000)
+    grams, sizes = sketch.ragged_ngrams(batch.hashes, batch.sizes, 8)
+    gram_doc = np.repeat(np.arange(len(texts)), sizes)
+    assert sketch.repeating_documents(grams, gram_doc, len(texts)).tolist() == [1]
+
+
+def test_token_table_stems_each_new_word_once_and_keeps_numbers_across_batches():
+    stemmed: list[str] = []
+
+    def content_stem(word: str) -> str | None:
+        stemmed.append(word)
+        return pv.content_stem(word)
+
+    table = sketch.TokenTable(content_stem)
+    first = sketch.tokenize(["The talks said talks ended", "talks resumed"], 100)
+    numbers = table.stem_numbers(first, first.hashes)
+    assert sorted(stemmed) == ["ended", "resumed", "said", "talks", "the"]
+    assert numbers[0] == 0 and numbers[1] == numbers[3] == numbers[5] != 0  # stop word 0; "talks" alike
+    second = sketch.tokenize(["talks", "new words"], 100)
+    again = table.stem_numbers(second, second.hashes)
+    assert again[0] == numbers[1] and sorted(stemmed[5:]) == ["new", "words"]  # only the new words stemmed
+
+
+@pytest.mark.parametrize("threshold", [0.12, 0.25, 0.5])
+def test_lsh_bands_put_the_s_curve_midpoint_near_the_threshold(threshold):
+    bands, rows = sketch.lsh_bands(threshold)
+    assert bands * rows <= sketch.SIGNATURE_BINS
+    midpoint = (1 / bands) ** (1 / rows)  # similarity at which a pair collides with probability ~0.6
+    assert abs(midpoint - threshold) < 0.15
+
+
+def test_copies_among_real_texts_are_candidates_and_unrelated_texts_mostly_not():
+    texts = real_texts(30)[5:]
+    rng = random.Random(11)
+    docs = []
+    for k, text in enumerate(texts):
+        docs.append(make_document(f"orig{k:02d}", text))
+    for k in range(0, len(texts), 3):  # a copy with a third of its sentences dropped and a tagline
+        sentences = texts[k].split(". ")
+        kept = [s for s in sentences if rng.random() > 0.33]
+        docs.append(make_document(f"copy{k:02d}", ". ".join(kept) + "\n\nSource link"))
+    found = pv.candidate_pairs(docs, batch_size=7).pairs
+    copies = {(f"copy{k:02d}", f"orig{k:02d}") for k in range(0, len(texts), 3)}
+    assert copies <= found
+    unrelated = {p for p in found if p not in copies and not p[0].startswith("copy")}
+    assert len(unrelated) <= len(texts) // 5
+
+
+def make_document(doc_id: str, text: str):
+    from storyline.model import Document, Paragraph
+
+    return Document(id=doc_id, path=doc_id, raw_text=text, clean_text=text, paragraphs=[Paragraph(0, len(text))])
