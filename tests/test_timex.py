@@ -70,6 +70,7 @@ def values(text: str, reference: date | None = REF) -> dict[str, str | None]:
         ("In the year-ago third quarter it earned $2.", {"the year-ago third quarter": "2025-Q3"}),
         ("Sales rose in the 1988 second quarter.", {"the 1988 second quarter": "1988-Q2"}),
         ("For the year, volume was flat.", {"the year": "2026"}),
+        ("By the end of the month, sales will rise.", {"the end of the month": "2026-02"}),
         ("For the year ended Sept. 30, it earned $4.", {"the year": "P1Y", "Sept. 30": "2025-09-30"}),
         ("Officials talked over the weekend.", {"the weekend": "2026-W05-WE"}),
         ("Jobs fell in the past two months.", {"the past two months": "P2M"}),

@@ -347,7 +347,7 @@ def _rules() -> list[tuple[str, re.Pattern]]:
                 ci,
             ),
         ),
-        ("the_unit", re.compile(r"\bthe\s+(?:(?:full|calendar|current|fiscal|current\s+fiscal)\s+)?(?P<u>year|week|weekend)\b(?!-|\s+(?:ago|earlier|before|after|later|\d|two\b))(?P<dur>\s+(?:ended|ending|to\s+date|through)\b)?", ci)),
+        ("the_unit", re.compile(r"\bthe\s+(?:(?:full|calendar|current|fiscal|current\s+fiscal)\s+)?(?P<u>year|month|week|weekend)\b(?!-|\s+(?:ago|earlier|before|after|later|\d|two\b))(?P<dur>\s+(?:ended|ending|to\s+date|through)\b)?", ci)),
         ("year_end", re.compile(r"\b(?:(?P<pre>around|about)\s+)?(?:the\s+)?year[\s-]end\b", ci)),
         (
             "reported_quarter",
@@ -857,9 +857,11 @@ def _resolve_quarter(p: ParsedTimex, ref: date) -> tuple[str, str]:
 
 
 def _resolve_the_unit(p: ParsedTimex, ref: date) -> str:
-    """ "the year", "the week", "the weekend" in news: the one the report is about."""
+    """ "the year", "the month", "the week", "the weekend" in news: the one the report is about."""
     if p.unit == "year":
         return f"{ref.year:04d}"
+    if p.unit == "month":
+        return f"{ref.year:04d}-{ref.month:02d}"
     if p.unit == "week":
         return f"{ref.year:04d}-WXX"  # TimeML: a week of the year, not pinned (TimeBank practice)
     saturday = ref + timedelta(days=(5 - ref.weekday()) % 7) if p.tense == "future" else ref - timedelta(days=(ref.weekday() - 5) % 7)
