@@ -278,3 +278,15 @@ def test_fast_ner_reads_lone_names_possessed_names_groups_and_places_after_of():
     assert labels["Obama"] == "PERSON"  # a known office holder's surname
     assert labels["Virginia Democrats"] == labels["African Americans"] == "NORP"
     assert "Poor Mexico" not in labels
+
+
+def test_fast_ner_reads_people_from_described_appositions_and_known_first_names():
+    text = (
+        "Dorn Quillby, a 55-year-old salesman from Sumter, says the rally went well. "
+        "Ilse Varnholt, who travelled from Ohio, agreed. Lisbet Orrin, says the count is wrong. "
+        "Joe Tammerlund cheered. The Harbour Fund, the largest donor, stayed away."
+    )
+    labels = fast_labels(text)
+    assert labels["Dorn Quillby"] == labels["Ilse Varnholt"] == labels["Lisbet Orrin"] == "PERSON"
+    assert labels["Joe Tammerlund"] == "PERSON"  # "Joe" is a known office holder's first name
+    assert labels["Harbour Fund"] == "ORG"

@@ -95,11 +95,13 @@ ORG_HEADS = frozenset(
     "charter treaty initiative organisation".split()
 )
 # Verbs after a capitalised run that make it a speaker, hence a person or organisation.
-_SPEECH_AFTER = re.compile(r"\s*(?:,\s*\d{1,3}\s*,\s*)?(?:said|says|told|added|asked|wrote|tweeted|noted|explained)\b")
+_SPEECH_AFTER = re.compile(r"\s*(?:,\s*\d{1,3}\s*)?,?\s*(?:said|says|told|added|asked|wrote|tweeted|noted|explained)\b")
 # A capitalised run right after a possessive ("CNN’s Wolf Blitzer") is a person when it is this short;
 # longer runs there are mostly titles of works and programmes.
 MAX_POSSESSED_NAME_WORDS = 3
 _POSSESSOR_BEFORE = re.compile(r"\w['’]s? $")
+# ", who", ", a 55-year-old", ", 43,": what follows a person's name, not an organisation's.
+_PERSON_APPOSITION = re.compile(r",\s+(?:who\s|whose\s|(?:a|an)\s+\d{1,3}-year-old\b|\d{1,3}\s*,)")
 _NON_SPACE = re.compile(r"\S+")
 _LOWER_WORD = re.compile(r"\b[a-z][a-z'’-]+\b")
 _DEMONYM_END = re.compile(r"(?:an|ans|ese|ish|i|is|ic|ch|ss)$")
@@ -141,9 +143,12 @@ class FastNER:
     countries: CountryIndex = field(default_factory=country_index)
     pipe_names: tuple[str, ...] = ("fast_ner",)
     known_surnames: frozenset[str] = frozenset()
+    known_first_names: frozenset[str] = frozenset()
 
     def __call__(self, text: str) -> FastDoc:
-        return FastDoc(tuple(fast_entities(text, self.known_people, self.places, self.countries, self.known_surnames)))
+        return FastDoc(tuple(fast_entities(
+            text, self.known_people, self.places, self.countries, self.known_surnames, self.known_first_names
+        )))
 
     def pipe(self, texts: Iterable[str], **_: object) -> Iterator[FastDoc]:
         return (self(text) for text in texts)
@@ -171,7 +176,24 @@ def load_fast_ner(known_people: Iterable[str] = ()) -> FastNER:
     places |= {s["name"] for s in cache.get_us_states().values()}
     places |= {c["name"] for c in cache.get_cities().values() if c["population"] >= MIN_CITY_POPULATION}
     known_people = frozenset(known_people)
-    return FastNER(known_people, frozenset(places), known_surnames=known_surnames(known_people, places))
+    return FastNER(known_people, frozenset(places), known_surnames=known_surnames(known_people, places),
+                   known_first_names=known_first_names(known_people, places))
+
+
+def known_first_names(people: Iterable[str], places: Iterable[str] = ()) -> frozenset[str]:
+    """First names of known people ("Joe", "Angela") that make a short capitalised run a person's
+    name ("Joe Bateman"): at least ``MIN_SURNAME_LETTERS`` letters, not a place, title, opener or
+    organisation word."""
+    places = set(places)
+    out = set()
+    for person in people:
+        words = person.split()
+        first = words[0] if len(words) >= 2 else ""
+        low = first.lower()
+        if len(first) >= MIN_SURNAME_LETTERS and first[0].isupper() and first.isalpha() and first not in places \
+                and low not in SENTENCE_OPENERS and low not in PERSON_TITLES and low not in ORG_HEADS:
+            out.add(first)
+    return frozenset(out)
 
 
 def known_surnames(people: Iterable[str], places: Iterable[str] = ()) -> frozenset[str]:
@@ -217,6 +239,7 @@ def fast_entities(
     places: frozenset[str] = frozenset(),
     countries: CountryIndex | None = None,
     known_surnames: frozenset[str] = frozenset(),
+    known_first_names: frozenset[str] = frozenset(),
 ) -> list[Span]:
     """PERSON / ORG / GPE / NORP spans of one text, without a statistical model."""
     countries = countries or country_index()
@@ -266,7 +289,7 @@ def fast_entities(
     singles = Counter(text[s:e] for s, e, _ in candidates if " " not in text[s:e])
     spans, unsure_words = [], []
     for start, end, titled in candidates:
-        label = _label(text, start, end, titled, countries, known_people, places, singles)
+        label = _label(text, start, end, titled, countries, known_people, places, singles, known_first_names)
         if label:
             spans.append(Span(start, end, label))
         elif " " not in text[start:end]:
@@ -330,12 +353,15 @@ def _role_before(text: str, start: int) -> bool:
 
 
 def _role_after(text: str, end: int) -> bool:
-    """An apposition naming a role right after the name ("Scott Pruitt, the attorney general of")."""
+    """An apposition naming a role or describing a person right after the name ("Scott Pruitt, the
+    attorney general of", "Dean Roe, a 55-year-old salesman", "Ann Roe, who")."""
+    if _PERSON_APPOSITION.match(text, end, end + 30):
+        return True
     match = _APPOSITION.match(text, end, end + 80)
     return match is not None and match.group(1).lower() in PERSON_TITLES
 
 
-def _label(text, start, end, titled, countries, people, places, singles) -> str | None:
+def _label(text, start, end, titled, countries, people, places, singles, first_names=frozenset()) -> str | None:
     """PERSON / ORG / GPE / NORP for one run, strongest evidence first; None when unsure."""
     surface = text[start:end]
     words = surface.split()
@@ -363,7 +389,7 @@ def _label(text, start, end, titled, countries, people, places, singles) -> str 
         return None  # a headline in capitals; "Putin-Xi" talks
     if len(words) == 1:
         return "PERSON" if speaker else None
-    if len(words) <= 4 and (speaker or singles.get(words[-1])):
+    if len(words) <= 4 and (speaker or singles.get(words[-1]) or words[0] in first_names and len(words) <= 3):
         return "PERSON"
     if len(words) <= MAX_POSSESSED_NAME_WORDS and _POSSESSOR_BEFORE.search(text, max(0, start - 4), start) \
             and not any(w.lower() in countries.qualifiers for w in words):
