@@ -130,3 +130,14 @@ def make_document(doc_id: str, text: str):
     from storyline.model import Document, Paragraph
 
     return Document(id=doc_id, path=doc_id, raw_text=text, clean_text=text, paragraphs=[Paragraph(0, len(text))])
+
+
+def test_capping_segment_merges_finds_the_same_pairs():
+    rng = np.random.default_rng(5)
+    batches = [(rng.integers(0, 400, 60).astype(np.uint32), np.arange(60 * b, 60 * (b + 1))) for b in range(12)]
+    merged, capped = sketch.SortedPostings(max_bucket=50), sketch.SortedPostings(max_bucket=50, max_segment=100)
+    for keys, docs in batches:
+        got, want = capped.add(keys, docs), merged.add(keys, docs)
+        assert set(map(tuple, got.tolist())) == set(map(tuple, want.tolist()))
+    assert max(len(k) for k, _ in capped.segments) <= 100 < max(len(k) for k, _ in merged.segments)
+    assert capped.nbytes() == merged.nbytes()

@@ -37,6 +37,20 @@ EMPTY = np.uint64(1 << 63)  # no shingle fell in this bin (before densification)
 # template): each newcomer pairs with its first members only, so the cost stays linear and
 # the copies stay connected to the earliest ones.
 MAX_LSH_BUCKET = 50
+# Kept signatures compare values for equality only: two different minima agree on their low
+# 16 bits once in 65,536 bins, which raises a Jaccard estimate by under 0.0001, and a million
+# documents' content signatures take 256 MB instead of 1 GB (uint64).
+SIGNATURE_DTYPE = np.uint16
+# Fingerprints and content-word band keys are kept as the top 32 bits of their hash, so a
+# posting takes 8 bytes instead of 12. Among a million documents' 150 million fingerprints
+# a chance collision gives a pair one shared fingerprint now and then, never the two needed;
+# a chance content-band collision (about one per document) fails the signature check that
+# every content pair passes. Shingle band keys stay 64-bit: their pairs are not re-checked.
+SHORT_KEY_BITS = 32
+# Sorted segments are merged only up to this many postings (~100 MB with their documents):
+# merging halves of 150 million would need several GB of temporaries at once, while more
+# segments cost only a few more binary searches per batch.
+MAX_SEGMENT_POSTINGS = 8_000_000
 # Odd multipliers for combining word hashes into n-gram hashes (any odd 64-bit constants).
 COMBINE = np.uint64(0x9E3779B97F4A7C15)
 MIX1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -320,7 +334,8 @@ def estimated_jaccard(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 class SortedPostings:
     """(key, document) postings in sorted segments whose sizes halve from the first: adding a
     batch sorts it into a new segment and merges equal-sized neighbours (as a binary counter
-    carries), so n postings cost O(n log n) in all and a lookup searches O(log n) segments.
+    carries) while the result stays within ``max_segment``, so n postings cost O(n log n) in
+    all and a lookup searches O(log n) segments plus one per ``max_segment`` postings.
 
     A bucket larger than ``max_bucket`` either pairs each newcomer with its earliest
     ``max_bucket`` members in each segment (``skip_large`` False: many copies of one story
@@ -330,6 +345,7 @@ class SortedPostings:
 
     max_bucket: int
     skip_large: bool = False
+    max_segment: int = MAX_SEGMENT_POSTINGS
     segments: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
 
     def add(self, keys: np.ndarray, docs: np.ndarray) -> np.ndarray:
@@ -349,7 +365,8 @@ class SortedPostings:
                 offsets = np.repeat(lo[hits] - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
                 pairs.append(np.stack([new.astype(np.int64), seg_docs[offsets].astype(np.int64)], axis=1))
         self.segments.append((keys, docs))
-        while len(self.segments) > 1 and len(self.segments[-2][0]) <= 2 * len(self.segments[-1][0]):
+        while (len(self.segments) > 1 and len(self.segments[-2][0]) <= 2 * len(self.segments[-1][0])
+               and len(self.segments[-2][0]) + len(self.segments[-1][0]) <= self.max_segment):
             (k1, d1), (k2, d2) = self.segments[-2], self.segments[-1]
             merged = np.concatenate([k1, k2])
             order = np.argsort(merged, kind="stable")  # two sorted runs: timsort merges them in linear time
@@ -489,8 +506,8 @@ class CandidateIndex:
     prints: SortedPostings | None = None
     ids: list[str] = field(default_factory=list)  # document ids in the order of addition
     texts: dict[int, str] = field(default_factory=dict)  # whole-text hash -> first document with it
-    # content-word signatures (uint32 is plenty to compare them), grown by doubling
-    content_signatures: np.ndarray = field(default_factory=lambda: np.empty((0, SIGNATURE_BINS), dtype=np.uint32))
+    # content-word signatures, their low 16 bits (SIGNATURE_DTYPE), grown by doubling
+    content_signatures: np.ndarray = field(default_factory=lambda: np.empty((0, SIGNATURE_BINS), dtype=SIGNATURE_DTYPE))
 
     shingle_lsh: tuple[int, int] = (0, 0)  # bands, rows
     content_lsh: tuple[int, int] = (0, 0)
@@ -512,13 +529,13 @@ class CandidateIndex:
         pairs.update(normalised_pairs(self.shingle_bands.add(keys, docs)))
         content_sig = signatures(batch.content, batch.content_sizes)
         if self.size > len(self.content_signatures):
-            grown = np.zeros((max(self.size, 2 * len(self.content_signatures)), SIGNATURE_BINS), dtype=np.uint32)
+            grown = np.zeros((max(self.size, 2 * len(self.content_signatures)), SIGNATURE_BINS), dtype=SIGNATURE_DTYPE)
             grown[:n0] = self.content_signatures[:n0]
             self.content_signatures = grown
-        self.content_signatures[n0 : n0 + n] = content_sig.astype(np.uint32)
+        self.content_signatures[n0 : n0 + n] = content_sig.astype(SIGNATURE_DTYPE)
         keys, docs = banded(content_sig, batch.content_sizes, numbers, *self.content_lsh)
-        pairs.update(self.best_content_pairs(self.content_bands.add(keys, docs)))
-        found = self.prints.add(batch.prints, np.repeat(numbers, batch.print_sizes))
+        pairs.update(self.best_content_pairs(self.content_bands.add(short_keys(keys), docs)))
+        found = self.prints.add(short_keys(batch.prints), np.repeat(numbers, batch.print_sizes))
         pairs.update(self.shared_print_pairs(found))
         return pairs
 
@@ -579,6 +596,11 @@ def run_lengths(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def unique_pairs(found: np.ndarray) -> np.ndarray:
     keys = sorted_unique(pair_keys(found))
     return np.stack([keys // PAIR_BASE, keys % PAIR_BASE], axis=1)
+
+
+def short_keys(hashes: np.ndarray) -> np.ndarray:
+    """The top SHORT_KEY_BITS of 64-bit hashes (a fingerprint's low bits chose its sample)."""
+    return (hashes >> np.uint64(64 - SHORT_KEY_BITS)).astype(np.uint32)
 
 
 def normalised_pairs(found: np.ndarray) -> set[tuple[int, int]]:
