@@ -114,6 +114,7 @@ def test_resolves_common_forms(text, expected):
         # deictic expressions ignore the focus; a comparison is with the reporting period
         ("Talks began in 1992. Last year they ended.", {"Last year": "2025"}),
         ("Talks began in 1992. Output was up from a year earlier.", {"a year earlier": "2025"}),
+        ("She heads toward Election Day later this week.", {"Day later": None, "later this week": "2026-W06"}),
     ],
 )
 def test_anaphoric_expressions_count_from_the_date_named_before(text, expected):
