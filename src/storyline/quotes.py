@@ -77,7 +77,9 @@ _SPEECH_VERBS = (
     "asks|answered|answers|replies|responds|joked|jokes|quipped|quips|shouted|shouts|yelled|yells|"
     "screamed|chanted|retorted|countered|counters|charged|barked|exclaimed|snapped|boasted|boasts|"
     "vowed|vows|pledged|lamented|demanded|demands|interjected|proclaimed|mused|tweets|"
-    r"quoted|recounted|recalls|pointed\s+out|went\s+on|shot\s+back|fired\s+back"
+    "declares|reiterated|reiterates|confessed|surmised|wondered|opined|testified|sighed|scoffed|"
+    "read|reads|began|offered|predicts|explains|recounts|"
+    r"quoted|recounted|recalls|pointed\s+out|went\s+on|shot\s+back|fired\s+back|chimed\s+in"
 )
 _PARTICIPLES = (
     "saying|adding|noting|stating|insisting|stressing|emphasi[sz]ing|explaining|arguing|warning|claiming|"
@@ -119,7 +121,8 @@ _ACCORDING_PHRASE = re.compile(rf"(?:[^\s,;:“”\"]+\s+){{0,{MAX_SPEAKER_WORDS
 _ACCORDING_BEFORE = re.compile(rf"\b[Aa]ccording\s+to\s+(?P<np>(?:[^\s,;:“”\"]+\s+){{0,{MAX_SPEAKER_WORDS - 1}}}[^\s,;:“”\"]+)\s*[,:]\s*$")
 _AFTER_ACCORDING = re.compile(r"\s*,?\s*(?P<cue>according\s+to)\s+")
 _AFTER_NP_CUE = re.compile(
-    rf"\s*,?\s*(?P<np>(?:[\w'’.-]+\s+){{1,{MAX_SPEAKER_WORDS}}}?)(?:{_FILLER}\s+)*(?P<cue>{_SPEECH_VERBS})\b"
+    rf"\s*,?\s*(?P<np>(?:[\w'’.-]+\s+){{0,{MAX_SPEAKER_WORDS - 1}}}?[\w'’.-]+)"
+    rf"(?P<appos>,(?:\s+[^\s,“”\"]+){{1,{MAX_APPOSITION_WORDS}}},)?\s+(?:{_FILLER}\s+)*(?P<cue>{_SPEECH_VERBS})\b"
 )
 _FILLER_THEN_CUE = re.compile(
     rf"(?:\s*\([^()\n]{{1,40}}\)|,(?:\s+[^\s,“”\"]+){{1,{MAX_APPOSITION_WORDS}}},)?\s+(?:{_FILLER}\s+)*(?P<cue>{_SPEECH_VERBS})\b"
@@ -131,6 +134,15 @@ _NON_CLAUSE_START = frozenset(
     "earlier later previously last this yesterday today tonight who which was were is are had has have would will "
     "not nothing".split()
 )
+# A quotation's byline: a dash opening the next paragraph ("“…”¶— Hillary Clinton."), as fact
+# checks and quote round-ups print them.
+_DASH_BYLINE = re.compile(r"[ \t]*\n\s*(?P<dash>[-—–]{1,2})[ \t]*(?=[A-Z])")
+# After a closing mark, the writer's own words continuing the quoted sentence (“A” that B, …).
+_MIXED_TAIL_START = re.compile(r" (?:[a-z]|\((?=[a-z]))")
+# Where the clause naming a colon's speaker begins: a comma, or a dash after a headline
+# ("POLLS NOT WRONG - Mark Blumenthal: “…”").
+_COLON_CLAUSE_BOUNDARY = re.compile(r",|\s[-—–]+\s")
+_WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
 _TIME_PHRASE = re.compile(
     r"\s+(?:on|in|at|last|this|earlier|late|later)\b[^,.;:“”\"]{0,40}?\s+(?=(?:that|he|she|they|it|we|I)\b)"
 )
@@ -392,8 +404,12 @@ def _speaker_after_quote(ctx: _Ctx, pos: int, limit: int) -> tuple[_Speaker, str
         if m is not None:
             return _speaker_from_mention(m), match.group("cue").lower(), match.start("cue")
         name = _NAME_LIKE.match(text, match.end(), limit)
-        if name and name.group().split()[0] not in _NOT_NAME_START:  # "said Caddell": a name spaCy missed
+        if name and name.group().split()[0] not in _NOT_NAME_START and name.group().split()[0].lower() not in _WEEKDAYS:
+            # "said Caddell": a name spaCy missed
             return _phrase_speaker(text, name.start(), name.end()), match.group("cue").lower(), match.start("cue")
+        nominal = _nominal_speaker(ctx, match.end(), limit)
+        if nominal is not None:  # "said spokesman John Kirby" / "said a strategist for one campaign"
+            return nominal, match.group("cue").lower(), match.start("cue")
     match = _AFTER_ACCORDING.match(text, pos, limit)
     if match:
         skip = _TITLE_SKIP.match(text, match.end(), limit).end()
@@ -409,9 +425,25 @@ def _speaker_after_quote(ctx: _Ctx, pos: int, limit: int) -> tuple[_Speaker, str
         return None
     match = _AFTER_NP_CUE.match(ctx.masked, pos, limit)
     if match and not match.group("np").split()[0].lower() in _NON_CLAUSE_START:
-        speaker = _phrase_speaker(text, match.start("np"), _rstrip(text, match.end("np")))
+        # “…,” the presumptive nominee, Donald Trump, tweeted: the person named in the apposition
+        people = [m for m in ctx.mentions_between(match.start("np"), match.end()) if m.kind == "PERSON"]
+        if people and match.group("appos"):
+            return _speaker_from_mention(people[0]), match.group("cue").lower(), match.start("cue")
+        speaker = _phrase_speaker(text, match.start("np"), match.end("np"))
         return speaker, match.group("cue").lower(), match.start("cue")
     return None
+
+
+def _nominal_speaker(ctx: _Ctx, start: int, limit: int) -> _Speaker | None:
+    """A noun phrase up to the next comma or full stop as a speaker: the name that ends it
+    ("spokesman John Kirby"), else the phrase itself ("the woman", "another supporter")."""
+    phrase = _ACCORDING_PHRASE.match(ctx.text, start, limit)
+    if phrase is None or phrase.group().split()[0].lower() in _NON_CLAUSE_START | _WEEKDAYS:
+        return None
+    named = [m for m in ctx.mentions_between(start, phrase.end()) if m.kind in ("PERSON", "ORG")]
+    if named and named[-1].end == phrase.end():
+        return _speaker_from_mention(named[-1])
+    return _phrase_speaker(ctx.text, start, phrase.end())
 
 
 def _main_clause_speaker(ctx: _Ctx, sent_start: int, cue_start: int) -> _Speaker | None:
@@ -532,9 +564,25 @@ def _indirect_candidates(ctx: _Ctx, used_cues: set[int]) -> list[tuple[int, int,
 # ---------------------------------------------------------------- find_quotes
 
 
+def _join_sentences_inside_names(sentences: list[tuple[int, int]], mentions: list[Mention]) -> list[tuple[int, int]]:
+    """Sentences rejoined where a break falls inside a name ("former George W. | Bush
+    speechwriter ... wrote"): an initial's full stop ends no sentence."""
+    starts = sorted(m.start for m in mentions)
+    ends = sorted(m.end for m in mentions)
+    joined: list[tuple[int, int]] = []
+    for start, end in sentences:
+        # a mention starting before this sentence and ending inside it spans the break
+        inside = bisect.bisect_left(starts, start) - bisect.bisect_left(ends, start + 1)
+        if joined and inside > 0:
+            joined[-1] = (joined[-1][0], end)
+        else:
+            joined.append((start, end))
+    return joined
+
+
 def _make_ctx(text: str, mentions: list[Mention], direct: list[_DirectSpan]) -> _Ctx:
     masked = _mask(text, direct)
-    sentences = split_sentences(masked)
+    sentences = _join_sentences_inside_names(split_sentences(masked), mentions)
     inside = [(d.content_start, d.content_end) for d in direct]
     starts = [a for a, _ in inside]
 
@@ -568,6 +616,9 @@ def _direct_attribution(ctx: _Ctx, span: _DirectSpan) -> tuple[_Speaker | None, 
         if found is not None and (last_char != "." or limit == close_sentence[1] or _ends_attribution(ctx.text, found[2], limit)):
             return found
     sent_start = ctx.sentence_start(span.open_mark)
+    introduced = _rstrip(ctx.text, span.open_mark)
+    if introduced > 0 and ctx.text[introduced - 1] == ":" and introduced <= sent_start:
+        sent_start = ctx.sentence_start(introduced - 1)  # "In a 1963 speech, he declared:" ¶ “…”
     cues = [c for c in _cues(ctx, sent_start, span.open_mark) if not c.group().lower().startswith("according")]
     if cues:
         cue = cues[-1]
@@ -590,7 +641,45 @@ def _direct_attribution(ctx: _Ctx, span: _DirectSpan) -> tuple[_Speaker | None, 
     if according:
         rest = ctx.text[according.end() : close_sentence[1]].rstrip(" .")
         return _Speaker(according.end(), according.end() + len(rest), None), "according to", according.start("cue")
+    dash = _DASH_BYLINE.match(ctx.text, after_start)
+    if dash:  # “…” ¶ — Hillary Clinton.
+        return _byline_speaker(ctx, dash.end()), "—", dash.start("dash")
     return None, None, None
+
+
+def _byline_speaker(ctx: _Ctx, start: int) -> _Speaker:
+    """The name after a quotation's dash: the mention there, else the words up to the comma."""
+    m = ctx.first_mention_from(start, start)
+    if m is not None and m.kind in ("PERSON", "ORG"):
+        return _speaker_from_mention(m)
+    end = start
+    while end < len(ctx.text) and ctx.text[end] not in ",.;\n" and end - start < MAX_ATTRIBUTION_CHARS:
+        end += 1
+    return _phrase_speaker(ctx.text, start, _rstrip(ctx.text, end))
+
+
+def _with_mixed_tail(ctx: _Ctx, span: _DirectSpan) -> _DirectSpan:
+    """“A” that B, said X: a quotation the writer completes in their own words before the
+    attribution is one statement up to the comma (PolNeAR annotates it so); only for a quote
+    opening its sentence, so reported speech with a quoted phrase inside is left alone."""
+    if span.close_mark is None or not _MIXED_TAIL_START.match(ctx.text, span.after):
+        return span
+    if ctx.text[_rstrip_marks(ctx.text, span.content_start, span.content_end) - 1] in ".!?…":
+        return span  # “…!” the nominee tweeted: the quote ended its own sentence
+    s_start, s_end = ctx.sentences[ctx.sentence_of(span.close_mark)] if ctx.sentences else (0, len(ctx.text))
+    if ctx.text[s_start : span.open_mark].strip():
+        return span
+    s_end = min(s_end, span.after + MAX_ATTRIBUTION_CHARS)
+    for comma in re.finditer(",", ctx.masked[span.after : s_end]):
+        at = span.after + comma.start()
+        if QUOTE_MARKS.search(ctx.text, span.after, at):
+            return span
+        found = _speaker_after_quote(ctx, at, s_end)
+        if found is not None:
+            speaker, _, cue_start = found
+            if cue_start < speaker.start or _ends_attribution(ctx.text, cue_start, s_end):
+                return replace(span, content_end=at, after=at)
+    return span
 
 
 def _colon_speaker(ctx: _Ctx, open_mark: int) -> _Speaker | None:
@@ -600,11 +689,15 @@ def _colon_speaker(ctx: _Ctx, open_mark: int) -> _Speaker | None:
     if before == 0 or ctx.text[before - 1] != ":":
         return None
     sent_start = ctx.sentence_start(before - 1)
-    clause_start = max(sent_start, ctx.masked.rfind(",", sent_start, before - 1) + 1)
+    subject = _sentence_subject(ctx, sent_start, before - 1)
+    if subject is not None and not subject.pronoun:  # "McConnell delivered a message to Trump:"
+        return subject
+    boundaries = list(_COLON_CLAUSE_BOUNDARY.finditer(ctx.masked, sent_start, before - 1))
+    clause_start = boundaries[-1].end() if boundaries else sent_start
     named = [m for m in ctx.mentions_between(clause_start, before - 1) if m.kind in ("PERSON", "ORG")]
     if named:
         return _speaker_from_mention(named[0])
-    return _sentence_subject(ctx, sent_start, before - 1)
+    return subject
 
 
 def _rstrip_marks(text: str, start: int, end: int) -> int:
@@ -643,6 +736,7 @@ def find_quotes(text: str, mentions: list[Mention], spacy_doc=None) -> list[Quot
     # one before it may ("Xi said that he … and “exchange views …”")
     used_cues: set[int] = set()
     attributions = {}
+    direct = [_with_mixed_tail(ctx, d) for d in direct]
     for d in direct:
         attributions[d.open_mark] = found = _direct_attribution(ctx, d)
         if found[2] is not None and found[2] > d.content_end:
@@ -663,7 +757,7 @@ def find_quotes(text: str, mentions: list[Mention], spacy_doc=None) -> list[Quot
             quote = _indirect_quote(ctx, item)
         if quote.speaker:
             ctx.speakers_by_sentence[sentence] = quote.speaker
-        elif sentence in ctx.speakers_by_sentence:
+        elif (quote.speaker_start is None or quote.cue == "according to") and sentence in ctx.speakers_by_sentence:
             # "Xi said that he would ... and “exchange views …,” according to a translation of his
             # remarks": a cue naming no one leaves the quote to the sentence's speaker
             quote = replace(quote, speaker=ctx.speakers_by_sentence[sentence], speaker_start=None, speaker_end=None)
@@ -759,6 +853,8 @@ def _split_gap(text: str, first: Quote, second: Quote) -> bool:
         return False  # the second part has an attribution of its own after it
     if second.speaker != first.speaker and second.speaker is not None:
         return False
+    if second.speaker_start is not None and second.speaker_start != first.speaker_start:
+        return False  # “A,” Clinton wrote. Still, she added, “B.”: a statement of its own
     before_second = QUOTE_MARKS.sub("", gap).rstrip(" \t")[-1:]
     if before_second not in (",", ".", ":", ";", "\n", ""):
         return False  # “A,” X said the plan is “B”: a partial quote inside reported speech
