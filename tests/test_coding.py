@@ -69,6 +69,19 @@ def test_a_cue_word_inside_a_name_is_no_trigger():
     assert code(text, ("Amnesty International", "ORG"), ("Egypt", "GPE"))[:1] == ("DISAPPROVE",)
 
 
+def test_names_in_a_quotation_do_not_act_and_a_cue_in_a_relative_clause_yields():
+    text = "“The China-Russia relationship is hard-earned,” Xi told Putin at the meeting on Thursday."
+    names = ("China", "GPE"), ("Russia", "GPE"), ("Xi", "PERSON", "Xi Jinping"), ("Putin", "PERSON", "Vladimir Putin")
+    assert code(text, *names)[2] == ["Xi Jinping"]
+    text = "In a snub to Washington, whose envoy flew into Beijing last month, Moscow condemned the sanctions."
+    assert code(text, ("Washington", "GPE"), ("Beijing", "GPE"), ("Moscow", "GPE"))[:1] == ("DISAPPROVE",)
+
+
+def test_a_short_reporting_tail_is_not_an_actor_but_a_main_clause_with_said_is():
+    text = "In remarks from a video conference, Putin also said he aimed to strengthen military cooperation with China."
+    assert code(text, ("Putin", "PERSON"), ("China", "GPE"))[2] == ["Putin"]
+
+
 @pytest.mark.parametrize("sentence, kind", [
     ("The government did not agree to the union's terms.", "REJECT"),
     ("The minister said she would never meet the rebels.", "REJECT"),

@@ -53,7 +53,7 @@ LEXICON: tuple[tuple[str, str | None, str], ...] = (
     ("FIGHT", None, r"clash\w*|fought|fight(?:s|ing)?|battl\w+|shell(?:ed|ing|s)|bombard\w+|air ?strikes?|opened fire|fired (?:on|at)|attack(?:ed|s|ing)?|invad\w+|occup(?:y|ied|ies)"
                     r"|(?:re)?captur(?:ed|es|ing)|retak(?:en|es|ing)|retook|overr(?:an|un)|(?:artillery|mortar|rocket) (?:fire|attacks?)|launched (?:artillery|mortar|rocket)"
                     r"|violat(?:ed|es|ing) (?:the |a )?(?:\w+ )?(?:ceasefire|cease-fire|truce)"),
-    ("MOBILIZE", None, r"mobili[sz]\w+|deploy\w*|(?:on|high) alert|mass(?:ed|ing) (?:troops|forces)|reinforc\w+|call(?:ed)? up|patrols?"
+    ("MOBILIZE", None, r"mobili[sz]\w+|deploy\w*|(?:on|high) alert|mass(?:ed|ing) (?:troops|forces)|reinforcements|reinforc\w+ (?:its |their |the )?(?:troops|forces|positions|garrisons?|units)|call(?:ed)? up|patrols?"
                        r"|strengthen\w* (?:its |their )?(?:forces|troops|military presence)"),
     # PLOVER's RETREAT takes resignations, ceasefires and surrenders (de-escalation by the actor).
     ("RETREAT", None, r"withdr(?:ew|aw|awn|awing|aws)|pull(?:ed|s|ing)? (?:out|back)|retreat\w*|evacuat\w+|releas(?:ed|es|ing)|freed|disarm\w*|demobili[sz]\w+"
@@ -67,7 +67,7 @@ LEXICON: tuple[tuple[str, str | None, str], ...] = (
     # PLOVER's AID takes peacekeeping and protection (CAMEO 074) and asylum (075).
     ("AID", None, r"aid|assistance|donat\w+|gave|give[sn]?|giving|grant(?:ed|s)?|relief|loans?|sen(?:d|t|ds|ding) (?:\w+ ){0,2}(?:arms|weapons|aid|food|supplies|medicine)"
                   r"|provid(?:ed|es|ing) (?:\w+ ){0,3}(?:aid|assistance|food|funds|weapons|arms|troops|protection|asylum)|peacekeep\w+|asylum"),
-    ("COOPERATE", None, r"cooperat\w+|co-operat\w+|collaborat\w+|partnership|jointly|closer ties|deepen\w* (?:\w+ ){0,3}ties|extradit\w+"
+    ("COOPERATE", None, r"cooperat\w+|co-operat\w+|collaborat\w+|partnership|jointly|closer ties|(?:deepen|reinforc|strengthen|boost|expand|tighten)\w* (?:\w+ ){0,3}(?:ties|relations|links)|extradit\w+"
                         r"|shar(?:ed|es|ing) (?:\w+ )?(?:expertise|intelligence|information)|war games|joint (?:\w+ )?(?:exercises|patrols|operations)"),
     # Signing a formal agreement is diplomatic cooperation (CAMEO 057), which PLOVER's SUPPORT takes.
     ("SUPPORT", None, r"support(?:ed|s|ing)?|back(?:ed|s|ing)|endors\w+|prais\w+|hail(?:ed|s)?|forgiv\w+|applaud\w*|commend\w*|welcom(?:ed|es)|defend(?:ed|s|ing)?|sign(?:ed|s|ing)"
@@ -121,7 +121,15 @@ COORDINATION = re.compile(r"^\s*(?:,\s*)?(?:and|&)\s+(?:the\s+)?$|^\s*,\s*(?:the
 OPENING_PHRASE = re.compile(r"^(?:in|on|at|after|before|during|following|despite|amid|with|since|earlier|later|last|this|tuesday|monday|wednesday|thursday|friday|saturday|sunday)\b[^,]{0,80},", re.IGNORECASE)
 # Reporting tails and sources name who told the news, not who acted: ", officials said
 # Thursday", "according to the Canadian Press". A tail is read from the sentence's last comma.
-REPORTING_TAIL = re.compile(r",[^,]{0,100}\b(?:said|says|reported|reports|told|quoted|announced|confirmed|added|stated|wrote)\b[^,]{0,60}$", re.IGNORECASE)
+# A tail ends a few words after its verb ("officials said on Monday", "told AFP by phone Sunday");
+# ", Putin also said he aimed to ..." is the sentence's own clause, not a tail.
+REPORTING_TAIL = re.compile(r",[^,]{0,100}\b(?:said|says|reported|reports|told|quoted|announced|confirmed|added|stated|wrote)\b(?:\s+[\w.'’-]+){0,4}\W*$", re.IGNORECASE)
+# A relative clause (", whose top diplomat flew into China ,") says something about a name,
+# not what the sentence reports: its cues yield to any realised cue outside it.
+RELATIVE_CLAUSE = re.compile(r",\s*(?:who|whose|which|where)\b[^,;]*", re.IGNORECASE)
+# Names inside a quotation are what someone said, not who acted ("“The China-Russia
+# relationship is hard-earned,” Mr Xi told Mr Putin at the meeting").
+QUOTATION = re.compile(r"[“\"][^“”\"]{1,600}[”\"]")
 ACCORDING_TO = re.compile(r"\baccording to\b[^,;]{0,120}", re.IGNORECASE)
 # Passive voice: "was attacked by X" makes X the actor and the subject the target.
 PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being|is|are|be|get|got)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
@@ -183,10 +191,15 @@ def realised(text: str, start: int) -> bool:
 
 
 def main_trigger(text: str, names: list[Mention] = ()) -> Trigger | None:
-    """The first realised trigger, else the first trigger at all; a word inside a name is no
+    """The first realised trigger outside relative clauses, else the first trigger at all (a
+    cue only a relative clause holds is taken as not realised); a word inside a name is no
     trigger ("Amnesty International" grants no amnesty)."""
     triggers = [t for t in find_triggers(text) if not any(m.start <= t.start and t.end <= m.end for m in names)]
-    return next((t for t in triggers if t.realised), triggers[0] if triggers else None)
+    relative = [m.span() for m in RELATIVE_CLAUSE.finditer(text)]
+    main = [t for t in triggers if not any(a <= t.start < b for a, b in relative)]
+    if not main:
+        return replace(triggers[0], realised=False) if triggers else None
+    return next((t for t in main if t.realised), main[0])
 
 
 @dataclass(frozen=True)
@@ -222,8 +235,8 @@ def joins_one_actor(gap: str) -> bool:
 
 
 def reporting_spans(text: str, trigger: Trigger | None) -> list[tuple[int, int]]:
-    """Where the sentence names who reported it; never the span holding the trigger."""
-    spans = [m.span() for m in (*ACCORDING_TO.finditer(text), *REPORTING_TAIL.finditer(text))]
+    """Where the sentence names who reported it or quotes someone; never the span holding the trigger."""
+    spans = [m.span() for m in (*ACCORDING_TO.finditer(text), *REPORTING_TAIL.finditer(text), *QUOTATION.finditer(text))]
     return [(a, b) for a, b in spans if trigger is None or not a <= trigger.start < b]
 
 
@@ -345,14 +358,13 @@ def code_event(docs: list[Document]) -> EventCoding | None:
     for c in coded:
         votes[c.coding.event_type] += c.votes
     event_type = min(votes, key=lambda k: (-votes[k], k))
-    if any(c.coding.event_type == "CONSULT" and c.coding.mode for c in coded):
+    whole_mode = consult_mode([d.clean_text for d in docs] + [d.title or "" for d in docs])
+    if any(c.coding.event_type == "CONSULT" and (c.coding.mode or whole_mode) for c in coded):
         event_type = "CONSULT"  # a call, visit or summit frames what is said in it
     chosen = [c.coding for c in coded if c.coding.event_type == event_type]
     attested = Counter(name for c in coded for name in {*c.coding.actors, *c.coding.targets})
     best = max(chosen, key=lambda c: (bool(c.actors) and bool(c.targets), sum(attested[n] for n in {*c.actors, *c.targets}) / (1 + len({*c.actors, *c.targets}))))
-    mode = best.mode
-    if event_type == "CONSULT":
-        mode = consult_mode([d.clean_text for d in docs] + [d.title or "" for d in docs]) or mode
+    mode = (whole_mode or best.mode) if event_type == "CONSULT" else best.mode
     actors, targets = list(best.actors), list(best.targets)
     people = leading_people(docs)
     named = [n for n in {*actors, *targets} if n in people]
