@@ -61,8 +61,10 @@ def test_a_word_hashes_the_same_alone_and_anywhere_in_a_text():
     batch = sketch.tokenize([text], 1000)
     in_text = dict(zip([batch[i] for i in range(len(batch))], batch.hashes.tolist()))
     assert [in_text[w] for w in words] == alone.tolist()
-    long_words = ["w" * 100 + "x", "w" * 100 + "y"]
-    assert len(set(sketch.bulk_word_hashes(long_words).tolist())) == 2
+    long_words = ["w" * 60 + "x", "w" * 60 + "y", "w" * 100 + "x", "w" * 100 + "y"]  # read in 8 bytes / blake2b
+    assert len(set(sketch.bulk_word_hashes(long_words).tolist())) == 4
+    blob = sketch.tokenize(["a " + "w" * 100 + "x b"], 10)
+    assert blob.hashes.tolist() == sketch.bulk_word_hashes(["a", "w" * 100 + "x", "b"]).tolist()
 
 
 def test_hashes_do_not_depend_on_the_batch():

@@ -70,6 +70,11 @@ def word_hash(word: str) -> int:
     return int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest(), "little")
 
 
+# Words longer than this many UTF-8 bytes (a run of letters no language has, or a pasted
+# blob) are hashed one by one with blake2b: the 8-byte reads then never loop more than
+# 8 times a batch, whatever the text.
+LONG_WORD_BYTES = 64
+
 
 def bulk_word_hashes(words: list[str]) -> np.ndarray:
     """A stable 64-bit hash per word, the same one ``tokenize`` gives the word in a text."""
@@ -89,12 +94,15 @@ def span_hashes(data: bytes, starts: np.ndarray, lengths: np.ndarray) -> np.ndar
     padded = np.frombuffer(data + bytes(8), dtype=np.uint8)
     windows = np.ndarray((len(data) + 1,), dtype="<u8", buffer=padded, strides=(1,))
     h = mix(masked_word(windows[starts], lengths))  # most words fit in one 8-byte word
-    active, chunk = np.flatnonzero(lengths > 8), 1
+    active, chunk = np.flatnonzero((lengths > 8) & (lengths <= LONG_WORD_BYTES)), 1
     while len(active):
         word = masked_word(windows[starts[active] + 8 * chunk], lengths[active] - 8 * chunk)
         h[active] = h[active] * COMBINE + mix(word)
         active = active[lengths[active] > 8 * (chunk + 1)]
         chunk += 1
+    for i in np.flatnonzero(lengths > LONG_WORD_BYTES).tolist():
+        digest = hashlib.blake2b(data[starts[i] : starts[i] + lengths[i]], digest_size=8).digest()
+        h[i] = int.from_bytes(digest, "little")
     return mix(h + lengths.astype(np.uint64) * MIX1)
 
 
@@ -120,10 +128,9 @@ def word_bytes(data: np.ndarray) -> np.ndarray:
     padded = np.r_[data, np.zeros(3, dtype=np.uint8)].astype(np.uint32)
     b0, b1, b2, b3 = (padded[leads + k] for k in range(4))
     size = np.where(b0 >= 0xF0, 4, np.where(b0 >= 0xE0, 3, 2))
-    cont = lambda b: b & 0x3F  # noqa: E731  continuation bytes carry 6 bits each
-    cp = np.where(size == 2, ((b0 & 0x1F) << 6) | cont(b1),
-                  np.where(size == 3, ((b0 & 0x0F) << 12) | (cont(b1) << 6) | cont(b2),
-                           ((b0 & 0x07) << 18) | (cont(b1) << 12) | (cont(b2) << 6) | cont(b3)))
+    c1, c2, c3 = b1 & 0x3F, b2 & 0x3F, b3 & 0x3F  # continuation bytes carry 6 bits each
+    cp = np.where(size == 2, ((b0 & 0x1F) << 6) | c1,
+                  np.where(size == 3, ((b0 & 0x0F) << 12) | (c1 << 6) | c2, ((b0 & 0x07) << 18) | (c1 << 12) | (c2 << 6) | c3))
     distinct, which = np.unique(cp, return_inverse=True)
     is_word = np.array([WORD_CHAR_RE.match(chr(c)) is not None for c in distinct.tolist()], dtype=bool)[which]
     for k in range(4):
