@@ -547,8 +547,8 @@ def _parse_match(kind: str, m: re.Match, text: str) -> ParsedTimex | None:
             if n is None or (g["n"] is None and g["u"].lower().endswith("s")):
                 return ParsedTimex(**base, fixed="FUTURE_REF")
             return ParsedTimex(**{**base, "tense": "future"}, unit=unit, offset=n)
-        if tail in ("earlier", "later") and g["n"] is None and not g["u"].lower().endswith("s"):
-            return None  # "Election Day later this week": no count, no expression
+        if g["n"] is None and g["u"][0].isupper() and text[max(0, start - 2) : start].strip() not in ("", ".", "!", "?"):
+            return None  # "Election Day later this week": a capitalised unit is part of a name
         if tail in ("earlier", "later") and n is not None:
             # "two days later": counted from the date named before; in earnings news "a year
             # earlier" compares with the period reported (see resolve_in_order)
