@@ -1,20 +1,29 @@
 """Event coding: who did what to whom, in the spirit of PLOVER.
 
-A sentence is coded by its first *realised* trigger (a verb or fixed phrase from the lexicon
-below; "expected Xi to visit" is not a visit), its actors are the names before the trigger
-and its targets the names after it. An event is coded by a vote over the titles and lead
-sentences of its reports: the type most of them carry, except that a call, visit or summit
-the leads report frames the event (pledges and praise made there are its content, so the
-event is a CONSULT); its mode is the one the realised cues across its text agree on.
+A sentence is coded by its first *realised* trigger outside relative clauses (a verb, noun or
+fixed phrase from the lexicon below; "expected Xi to visit" is not a visit), read for
+negation ("did not agree" is REJECT) and stated intent ("will send aid" is AGREE, "would
+blockade" THREATEN). Its actor is the subject: the first name group before the trigger in
+the main clause (names describing one actor merged, "X and Y" both acting); its target is
+the first actor after the trigger, or the subject of a that-clause ("demanded that Y ...");
+passive voice flips the sides. Reporting sources, quotations and (outside the verb's
+clause) places neither act nor are acted on.
+
+An event is coded by a vote over the titles and lead sentences of its reports: the type most
+of them carry, except that a call, visit or summit the leads report frames the event
+(pledges and praise made there are its content, so the event is a CONSULT); its mode is the
+one the realised cues across its text agree on.
 
 Rule-based on purpose: every decision can be read off the trigger and the sentence kept as
-evidence. bench/coding.py scores it on the PLOVER gold standard records.
+evidence. bench/coding.py scores it on the PLOVER gold standard records (tune/check halves).
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
+from itertools import accumulate
 from dataclasses import dataclass, replace
 
 from .model import Document, EventCoding, Mention
@@ -103,6 +112,9 @@ MUTUAL_PARTIES = 2
 # Names right after these words are places where something happened, not actors.
 # "in the capital city of Algiers", "near the town of Samarra" are places too.
 PLACE_WORDS = re.compile(r"\b(?:in|at|near|outside|inside|throughout|across)\s+(?:the\s+)?(?:[a-z]+\s+){0,3}?(?:of\s+)?$", re.IGNORECASE)
+# Place, passive and that-clause markers are read in this many characters before a name or
+# cue: enough for "in the capital city of" or "had been", never the whole sentence.
+LOOK_BEHIND_CHARS = 40
 # Words that may stand between two names of one actor: "Russian President Vladimir Putin",
 # "Iraq's Al-Qaeda frontman Abu Musab al-Zarqawi", "King Hassan of Morocco", "US Congress".
 # Capitalised words (titles) always may; these lower-case ones name a rank or role.
@@ -194,7 +206,9 @@ def main_trigger(text: str, names: list[Mention] = ()) -> Trigger | None:
     """The first realised trigger outside relative clauses, else the first trigger at all (a
     cue only a relative clause holds is taken as not realised); a word inside a name is no
     trigger ("Amnesty International" grants no amnesty)."""
-    triggers = [t for t in find_triggers(text) if not any(m.start <= t.start and t.end <= m.end for m in names)]
+    spans = sorted((m.start, m.end) for m in names)
+    starts, reach = [a for a, _ in spans], list(accumulate((b for _, b in spans), max))
+    triggers = [t for t in find_triggers(text) if not (n := bisect_right(starts, t.start)) or reach[n - 1] < t.end]
     relative = [m.span() for m in RELATIVE_CLAUSE.finditer(text)]
     main = [t for t in triggers if not any(a <= t.start < b for a, b in relative)]
     if not main:
@@ -225,8 +239,14 @@ def name_groups(text: str, mentions: list[Mention]) -> list[NameGroup]:
     groups = []
     for run in runs:
         head = next((m for m in run if m.kind == "PERSON"), run[-1])
-        groups.append(NameGroup(run[0].start, run[-1].end, head.canonical or head.text, bool(PLACE_WORDS.search(text[: run[0].start]))))
+        groups.append(NameGroup(run[0].start, run[-1].end, head.canonical or head.text, bool(PLACE_WORDS.search(preceding(text, run[0].start)))))
     return groups
+
+
+def preceding(text: str, start: int) -> str:
+    """The few words before ``start``: what the look-behind patterns read, bounded so that a
+    sentence with thousands of names stays linear."""
+    return text[max(0, start - LOOK_BEHIND_CHARS) : start]
 
 
 def joins_one_actor(gap: str) -> bool:
@@ -258,7 +278,7 @@ def actor_names(text: str, mentions: list[Mention], trigger: Trigger | None) -> 
     before = [g for g in before if not g.place] or before  # "Rebels in the Ivory Coast blocked ..."
     verb_end = trigger.start + len(text[trigger.start : trigger.end].split(" ", 1)[0])
     after = [g for g in groups if g.start >= verb_end]  # "expelled two Russian diplomats" acts on Russians
-    if PASSIVE_BEFORE.search(text[: trigger.start]) and PARTICIPLE.match(text, trigger.start):
+    if PASSIVE_BEFORE.search(preceding(text, trigger.start)) and PARTICIPLE.match(text, trigger.start):
         agent = next((g for g in after if AGENT_BY.match(text[trigger.end : g.start])), None)
         return ([agent.name] if agent else []), [g.name for g in coordinated(text, before[:1], groups)]
     if before:
@@ -267,7 +287,7 @@ def actor_names(text: str, mentions: list[Mention], trigger: Trigger | None) -> 
         subject = coordinated(text, after[:1], groups)
         after = [g for g in after if g not in subject]
     actors = unique(g.name for g in subject)
-    embedded = [g for g in before if g not in subject and THAT_CLAUSE.search(text[: g.start])]
+    embedded = [g for g in before if g not in subject and THAT_CLAUSE.search(preceding(text, g.start))]
     # In the verb's own clause the first name is the target even as a place ("lifted the curfew
     # in Montenegro": PLOVER's target is where the act lands); past it, only an actor is.
     clause_end = next((n for n in range(verb_end, len(text)) if text[n] in ",;:"), len(text))
