@@ -91,6 +91,7 @@ def test_a_short_reporting_tail_is_not_an_actor_but_a_main_clause_with_said_is()
     ("The president is prepared to lift the ban on the opposition party.", "AGREE"),
     ("Italy expelled two Libyan diplomats for spying.", "SANCTION"),
     ("Police arrested 40 people after the march.", "COERCE"),
+    ("Residents of the Israeli-occupied West Bank went on strike to protest the settlement.", "PROTEST"),
 ])
 def test_negation_and_stated_intent_change_what_a_cue_means(sentence, kind):
     assert coding.code_sentence(sentence, []).event_type == kind

@@ -85,7 +85,9 @@ LEXICON: tuple[tuple[str, str | None, str], ...] = (
     ("AGREE", None, r"agree(?:d|s|ment)?|accord|pact|treaty|pledg(?:e|ed|es)|promis(?:e|ed|es)|vow(?:ed|s)?|(?:willing|ready|prepared) to|will provide|offer(?:ed|s)?|accept(?:ed|s)?"
                     r"|commit(?:ted|s)? to|(?:expressed|voiced|signalled|signaled) (?:its |his |her |their )?(?:willingness|readiness|intention|desire)"),
 )
-TRIGGERS = tuple((kind, mode, re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE)) for kind, mode, pattern in LEXICON)
+# A cue joined to the word before it by a hyphen describes a name ("Israeli-occupied",
+# "Syrian-backed"); it reports no event.
+TRIGGERS = tuple((kind, mode, re.compile(rf"(?<!-)\b(?:{pattern})\b", re.IGNORECASE)) for kind, mode, pattern in LEXICON)
 
 # A trigger after one of these (within IRREALIS_WINDOW words) is intended, expected or
 # hypothetical, not what happened: "expecting Xi to make a state visit".
