@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from rapidfuzz import fuzz
 
 from .model import Document, Mention, Quote, QuoteCluster
+from .provenance import DisjointSets
 from .text import split_sentences
 
 # A quoted span of fewer words is a scare quote ("strategic"), never a quote.
@@ -942,29 +943,25 @@ def merge_quotes(docs: list[Document], source_of: dict[str, str] | None = None) 
             norm = normalise_quote(q.text)
             if norm:
                 entries.append((doc.id, q, norm))
-    parent = list(range(len(entries)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    # ids zero-padded so that the sets' smallest-id names are each cluster's first member
+    width = len(str(len(entries)))
+    ids = [f"{i:0{width}d}" for i in range(len(entries))]
+    sets = DisjointSets()
     # each quote is compared once with each cluster it shares a word n-gram with (through the
     # cluster's first member), so a quote repeated by hundreds of outlets costs one comparison
-    index: dict[tuple[str, str], list[int]] = defaultdict(list)
+    index: dict[tuple[str, str], list[str]] = defaultdict(list)
     for i, (_, q, norm) in enumerate(entries):
         candidates = set()
         for block in _blocks(norm):
             postings = index[(q.kind, block)]
-            candidates.update(find(j) for j in postings)
-            postings.append(i)
+            candidates.update(sets.find(j) for j in postings)
+            postings.append(ids[i])
         for root in sorted(candidates):
-            if find(i) != find(root) and _same_quote(norm, entries[root][2]):
-                parent[find(i)] = find(root)
-    groups: dict[int, list[int]] = defaultdict(list)
+            if sets.find(ids[i]) != sets.find(root) and _same_quote(norm, entries[int(root)][2]):
+                sets.union(ids[i], root)
+    groups: dict[str, list[int]] = defaultdict(list)
     for i in range(len(entries)):
-        groups[find(i)].append(i)
+        groups[sets.find(ids[i])].append(i)
     clusters = [_cluster([entries[i] for i in members], source_of) for members in groups.values()]
     return sorted(clusters, key=lambda c: (-len(c.occurrences), c.id))
 
