@@ -190,18 +190,23 @@ class Timer:
         self.wall += time.perf_counter() - self._wall
 
 
-def worker(tool: str, n: int, bank_file: Path) -> dict:
+def worker(tool: str, n: int, bank_file: Path, checkpoints: list[int]) -> dict:
     bank = SentenceBank(json.loads(bank_file.read_text(encoding="utf-8")))
     import datasketch  # noqa: F401  imports are not what is measured
     from storyline import provenance  # noqa: F401
 
     base = current_rss_mb()
     truth: set[tuple[str, str]] = set()
+    reached: list[dict] = []
 
     def chunks():
+        done = 0
         for docs, copies in document_chunks(n, bank):
             truth.update((min(a, b), max(a, b)) for a, b in copies)
             yield docs
+            done += len(docs)  # the tool has finished the chunk when it asks for the next
+            if done in checkpoints and done < n:
+                reached.append({"n": done, "seconds": timed.cpu, "wall": timed.wall, "peak_rss_mb": peak_rss_mb()})
 
     run = {"datasketch": run_datasketch, "storyline-candidates": run_candidates, "storyline-find_reuse": run_find_reuse}[tool]
     timed = Timer()
@@ -209,12 +214,14 @@ def worker(tool: str, n: int, bank_file: Path) -> dict:
     return {
         "tool": tool, "n": n, "seconds": timed.cpu, "wall": timed.wall, "docs_per_s": n / timed.cpu, "peak_rss_mb": peak_rss_mb(),
         "docs_rss_mb": base, "pairs": len(pairs), "copies": len(truth), "copies_found": len(truth & pairs),
+        "checkpoints": reached,
     }
 
 
-def measure(tool: str, n: int, bank_file: Path) -> dict:
+def measure(tool: str, n: int, bank_file: Path, checkpoints: list[int]) -> dict:
     out = subprocess.run(
-        [sys.executable, __file__, "--worker", tool, str(n), str(bank_file)], capture_output=True, text=True, check=True,
+        [sys.executable, __file__, "--worker", tool, str(n), str(bank_file), *map(str, checkpoints)],
+        capture_output=True, text=True, check=True,
         cwd=Path(__file__).parent,
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -226,10 +233,13 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--large", action="store_true", help="N = 10k, 100k, 1M (datasketch up to 100k)")
     ap.add_argument("--sizes", type=int, nargs="*", help="explicit N values")
     ap.add_argument("--tools", nargs="*", default=list(TOOLS), choices=TOOLS)
-    ap.add_argument("--worker", nargs=3, help=argparse.SUPPRESS)
+    ap.add_argument("--checkpoints", type=int, nargs="*", default=[],
+                    help="also report time and peak RSS after this many documents within each run (multiples of 5,000)")
+    ap.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.worker:
-        print(json.dumps(worker(args.worker[0], int(args.worker[1]), Path(args.worker[2]))))
+        tool, n, bank, *checkpoints = args.worker
+        print(json.dumps(worker(tool, int(n), Path(bank), [int(c) for c in checkpoints])))
         return
     bank_file = Path(tempfile.mkdtemp()) / "sentences.json"
     bank_file.write_text(json.dumps(syn.sentence_bank()), encoding="utf-8")
@@ -241,13 +251,18 @@ def main(argv: list[str] | None = None) -> None:
             if (tool == "datasketch" and n > DATASKETCH_MAX_N) or (tool == "storyline-find_reuse" and n > FIND_REUSE_MAX_N):
                 print(f"{tool:22} {n:>8} skipped (too slow at this N)")
                 continue
-            r = measure(tool, n, bank_file)
+            r = measure(tool, n, bank_file, args.checkpoints)
+            for c in r.pop("checkpoints"):
+                c.update(tool=tool, docs_per_s=c["n"] / c["seconds"], docs_rss_mb=r["docs_rss_mb"])
+                results[(tool, c["n"])] = c
+                print(f"{tool:22} {c['n']:>8} {c['seconds']:>9.2f} {c['wall']:>8.2f} {c['docs_per_s']:>9.0f} "
+                      f"{c['peak_rss_mb']:>12.0f} {r['docs_rss_mb']:>8.0f}   (first {c['n']} documents of the N={n} run)")
             results[(tool, n)] = r
             print(f"{tool:22} {n:>8} {r['seconds']:>9.2f} {r['wall']:>8.2f} {r['docs_per_s']:>9.0f} {r['peak_rss_mb']:>12.0f} "
                   f"{r['docs_rss_mb']:>8.0f} {r['pairs']:>8} {r['copies_found']:>6}/{r['copies']:<6}", flush=True)
     if "datasketch" in args.tools:
         print("\nthroughput ratio storyline / datasketch (same run):")
-        for n in sizes:
+        for n in sorted({m for _, m in results}):
             if ("datasketch", n) in results:
                 base = results[("datasketch", n)]["docs_per_s"]
                 line = ", ".join(f"{t} {results[(t, n)]['docs_per_s'] / base:.2f}x" for t in args.tools if t != "datasketch" and (t, n) in results)
@@ -255,7 +270,7 @@ def main(argv: list[str] | None = None) -> None:
     print("\ngrowth with N: CPU microseconds per document, and peak RSS above the base (MB):")
     for tool in args.tools:
         line = ", ".join(f"N={n}: {1e6 * r['seconds'] / n:.0f} us, {r['peak_rss_mb'] - r['docs_rss_mb']:.0f} MB"
-                         for n in sizes if (r := results.get((tool, n))))
+                         for n in sorted({m for _, m in results}) if (r := results.get((tool, n))))
         print(f"  {tool}: {line}")
 
 
