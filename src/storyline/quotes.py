@@ -52,6 +52,9 @@ PRONOUN_LOOKBACK_SENTENCES = 4
 MAX_APPOSITION_WORDS = 14
 # Words allowed in a speaker that is not a known entity ("a spokesperson for the ministry").
 MAX_SPEAKER_WORDS = 8
+# Introductory phrases ("Eight years ago, at a rally, he said") skipped looking for a sentence's
+# subject; more commas than this are lists and appositions, not a way to the main clause.
+MAX_INTRODUCTORY_PHRASES = 2
 # Words of a speaker described after its cue, up to a comma or a relative clause ("said one
 # well-connected Democrat familiar with the campaign's organization, who ..."); PolNeAR train:
 # 8 -> 14 words gains speakers, longer ones are mostly run-on clauses.
@@ -152,6 +155,10 @@ _MIXED_TAIL_START = re.compile(r" (?:[a-z]|\((?=[a-z]))")
 # Where the clause naming a colon's speaker begins: a comma, or a dash after a headline
 # ("POLLS NOT WRONG - Mark Blumenthal: “…”").
 _CLAUSE_PRONOUN = re.compile(r"\s*(?:(?:and|but|yet|so|then)\s+)?(?P<p>[Hh]e|[Ss]he|[Tt]hey|[Ww]e|I)\s")
+_CLAUSE_COMMA = re.compile(r",\s+")
+_SUBORDINATORS = frozenset(
+    "after although as because before if once since though unless until when whenever where whereas while".split()
+)
 _COLON_CLAUSE_BOUNDARY = re.compile(r",|\s[-—–]+\s")
 _WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
 _TIME_PHRASE = re.compile(
@@ -385,13 +392,21 @@ def _phrase_speaker(text: str, start: int, end: int) -> _Speaker:
 
 
 def _sentence_subject(ctx: _Ctx, sent_start: int, limit: int) -> _Speaker | None:
-    """A pronoun or name (after any title words) opening the sentence."""
-    pronoun = _PRONOUN_AT_START.match(ctx.text, sent_start, limit)
-    if pronoun:
-        return _Speaker(pronoun.start("p"), pronoun.end("p"), None, pronoun.group("p").lower())
-    skip = _TITLE_SKIP.match(ctx.text, sent_start, limit).end()
-    m = ctx.first_mention_from(sent_start, skip)
-    return _speaker_from_mention(m) if m is not None and m.kind in ("PERSON", "ORG") else None
+    """A pronoun or name (after any title words) opening the sentence, or opening its main
+    clause after introductory phrases ("Eight years ago, he supported Obama and said")."""
+    starts = [sent_start] + [sent_start + c.end() for c in _CLAUSE_COMMA.finditer(ctx.masked[sent_start:limit])]
+    for pos in starts[:MAX_INTRODUCTORY_PHRASES + 1]:
+        pronoun = _CLAUSE_PRONOUN.match(ctx.text, pos, limit)
+        if pronoun:
+            return _Speaker(pronoun.start("p"), pronoun.end("p"), None, pronoun.group("p").lower())
+        word = ctx.text[pos : pos + 20].split()[:1]
+        if word and word[0].lower() in _SUBORDINATORS:
+            continue  # "After Clinton accused him, he warned": not Clinton
+        skip = _TITLE_SKIP.match(ctx.text, pos, limit).end()
+        m = ctx.first_mention_from(pos, skip)
+        if m is not None and m.kind in ("PERSON", "ORG"):
+            return _speaker_from_mention(m)
+    return None
 
 
 def _speaker_after_quote(ctx: _Ctx, pos: int, limit: int) -> tuple[_Speaker, str, int] | None:
@@ -473,6 +488,9 @@ def _main_clause_speaker(ctx: _Ctx, sent_start: int, cue_start: int) -> _Speaker
             first_phrase = found
     if first_phrase is not None:  # "a top GOP strategist said Clinton will ..., saying": not Clinton
         return first_phrase
+    subject = _sentence_subject(ctx, sent_start, cue_start)
+    if subject is not None:  # "Eight years ago, he supported Obama and said": not Obama
+        return subject
     for m in ctx.mentions_between(sent_start, cue_start):
         if m.kind == "PERSON":
             return _speaker_from_mention(m)
@@ -485,8 +503,7 @@ def _main_clause_speaker(ctx: _Ctx, sent_start: int, cue_start: int) -> _Speaker
             m = ctx.first_mention_from(comma.end(), comma.end() + 1)
             if m is not None and m.kind == "PERSON":
                 return _speaker_from_mention(m)
-        return None
-    return _sentence_subject(ctx, sent_start, cue_start)  # "She followed that by saying, “…”"
+    return None
 
 
 def _resolve_pronoun(ctx: _Ctx, speaker: _Speaker, sentence: int) -> str | None:
@@ -667,6 +684,10 @@ def _direct_attribution(ctx: _Ctx, span: _DirectSpan) -> tuple[_Speaker | None, 
     dash = _DASH_BYLINE.match(ctx.text, after_start)
     if dash:  # “…” ¶ — Hillary Clinton.
         return _byline_speaker(ctx, dash.end()), "—", dash.start("dash")
+    if ctx.text[sent_start : span.open_mark].strip():
+        # no cue, but the quote sits in a sentence about someone ("The judge interrupted me.
+        # “…”" is not this; "Huckabee is labeling Obama's actions “…”" is): its subject
+        return _sentence_subject(ctx, sent_start, span.open_mark), None, None
     return None, None, None
 
 
@@ -821,7 +842,7 @@ def _direct_quote(ctx: _Ctx, span: _DirectSpan, attribution, last_direct, paragr
         if words < MIN_STANDALONE_WORDS:
             return None
         paragraph = paragraph_of(span.open_mark)
-        if last_direct is not None and paragraph - last_direct[0] <= 1 and last_direct[1]:
+        if speaker is None and last_direct is not None and paragraph - last_direct[0] <= 1 and last_direct[1]:
             return Quote(start, end, _quote_text(ctx.text, start, end), "direct", None, last_direct[1])
     return Quote(
         start, end, _quote_text(ctx.text, start, end), "direct", cue, canonical,
