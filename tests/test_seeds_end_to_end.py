@@ -140,3 +140,17 @@ def test_csv_and_parquet_tables_hold_the_jsonl_records(store, records, tmp_path)
             assert table == expected
     (rewrite,) = [d for d in pq.read_table(tmp_path / "parquet" / "documents.parquet").to_pylist() if d["path"].endswith(REWRITE)]
     assert rewrite["copy_of"] and "firm support" in rewrite["text"]
+
+
+def test_plover_export_codes_the_four_contacts_with_the_leaders_countries(store, records, tmp_path):
+    out = tmp_path / "events.plover.json"
+    invoke("export", "--db", store, "--format", "plover", "--out", out)
+    coded = json.loads(out.read_text(encoding="utf-8"))
+    assert [r["date"] for r in coded] == [e["date"] for e in records["event"] if e["coding"]]
+    by_date = {r["date"]: r for r in coded}
+    assert by_date["2024-05-16"]["event"] == "CONSULT" and by_date["2024-05-16"]["mode"] == "visit"
+    assert by_date["2026-02-04"]["mode"] and by_date["2026-02-04"]["mode"] != "visit"
+    for record in coded:
+        actors = {a["actorText"]: a["country"] for a in record["source"] + record["target"]}
+        assert {"Vladimir Putin": "Russia", "Xi Jinping": "China"}.items() <= actors.items()
+        assert record["text"] and record["documentId"] in record["documentIds"]

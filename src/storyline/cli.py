@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from enum import Enum
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
@@ -13,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 
 from . import briefing, export, pipeline
 from .errors import StorylineError
+from .knowledge import load_knowledge
 from .store import DEFAULT_DB, Store
 
 app = typer.Typer(
@@ -36,6 +38,7 @@ class ExportFormat(str, Enum):
     jsonl = "jsonl"
     csv = "csv"
     parquet = "parquet"
+    plover = "plover"
 
 
 def fail(exc: StorylineError) -> None:
@@ -115,9 +118,15 @@ def timeline(
 
 @app.command("export")
 def export_command(
-    format: Annotated[ExportFormat, typer.Option("--format", help="jsonl: one object per line; csv, parquet: one file per record type.")],
+    format: Annotated[
+        ExportFormat,
+        typer.Option("--format", help="jsonl: one object per line; csv, parquet: one file per record type; plover: coded events as a PLOVER-style JSON array."),
+    ],
     db: DbOption = Path(DEFAULT_DB),
-    out_path: Annotated[Path | None, typer.Option("--out", help="File (jsonl) or folder (csv, parquet); jsonl defaults to stdout.")] = None,
+    out_path: Annotated[Path | None, typer.Option("--out", help="File (jsonl, plover) or folder (csv, parquet); files default to stdout.")] = None,
+    knowledge: Annotated[
+        list[Path] | None, typer.Option("--knowledge", help="Extra knowledge folder(s) for actors' countries (plover).")
+    ] = None,
 ) -> None:
     """Export documents, events, quotes, entities, reuse links and stories."""
     corpus = open_corpus(db)
@@ -125,12 +134,20 @@ def export_command(
         write_tables = export.write_csv if format is ExportFormat.csv else export.write_parquet
         for path in write_tables(corpus, out_path or Path("storyline-export")):
             err.print(f"wrote {path}", markup=False)
-    elif out_path:
+        return
+    if format is ExportFormat.plover:
+        try:
+            write = partial(export.write_plover, corpus, load_knowledge(knowledge or ()))
+        except StorylineError as exc:
+            fail(exc)
+    else:
+        write = partial(export.write_jsonl, corpus)
+    if out_path:
         with out_path.open("w", encoding="utf-8") as handle:
-            count = export.write_jsonl(corpus, handle)
+            count = write(handle)
         err.print(f"wrote {count} records to {out_path}", markup=False)
     else:
-        export.write_jsonl(corpus, sys.stdout)
+        write(sys.stdout)
 
 
 class DedupFormat(str, Enum):

@@ -1,4 +1,5 @@
-"""Exports: the documented JSONL contract (one object per line, each with "type"), CSV and Parquet.
+"""Exports: the documented JSONL contract (one object per line, each with "type"), CSV, Parquet,
+and the coded events as PLOVER-style JSON.
 
 The record shapes here are the contract later tools rely on (see README, "Export
 format"); add fields freely, never rename or remove one.
@@ -12,8 +13,12 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+from datetime import date
+
 from . import provenance
-from .model import Corpus
+from .entities import CountryIndex, country_index
+from .knowledge import Knowledge
+from .model import Corpus, Entity
 
 RECORD_TYPES = ("document", "event", "quote", "entity", "reuse", "story")
 OCCURRENCE_FIELDS = ("document_id", "start", "end")
@@ -122,3 +127,59 @@ def write_parquet(corpus: Corpus, folder: Path) -> list[Path]:
         pq.write_table(table, path)
         written.append(path)
     return written
+
+
+def actor_country(entity: Entity | None, name: str, day: date | None, knowledge: Knowledge, countries: CountryIndex) -> str | None:
+    """The country an actor stands for: a place is its own country (when it is one), a person
+    the country of an office they held on the event's day (from the knowledge files)."""
+    if entity is not None and entity.kind in ("GPE", "NORP"):
+        return countries.qualifiers.get(name.lower())
+    if entity is not None and entity.kind != "PERSON":
+        return None
+    held = [t.country for t in knowledge.offices if name in t.names
+            and (day is None or (t.start <= day and (t.end is None or day <= t.end)))]
+    return held[0] if len(set(held)) == 1 else None
+
+
+def plover_records(corpus: Corpus, knowledge: Knowledge) -> list[dict]:
+    """One PLOVER-style record per coded event: who did what to whom, when, and from which text.
+
+    Field names follow the PLOVER gold standard records (``event``, ``mode``, ``source``,
+    ``target`` with ``actorText``, ``text``); storyline adds each actor's entity id and kind,
+    the event's documents and its count of independent sources.
+    """
+    countries = country_index()
+    entity_by_name = {e.name: e for e in corpus.entities}
+    docs = {d.id: d for d in corpus.documents}
+    out = []
+    for event in corpus.events:
+        coding = event.coding
+        if coding is None:
+            continue
+        day = date.fromisoformat(event.date.value) if event.date.value else None
+        doc = docs.get(coding.document_id or "")
+
+        def actor(name: str) -> dict:
+            entity = entity_by_name.get(name)
+            return {"actorText": name, "entityId": entity.id if entity else None, "kind": entity.kind if entity else None,
+                    "country": actor_country(entity, name, day, knowledge, countries)}
+
+        out.append({
+            "id": event.id, "date": event.date.value, "dateCertain": event.date.certain,
+            "event": coding.event_type, "mode": coding.mode or "",
+            "source": [actor(n) for n in coding.actors], "target": [actor(n) for n in coding.targets],
+            "text": coding.evidence, "documentId": coding.document_id,
+            "publication": doc.outlet if doc else None, "url": doc.url if doc else None,
+            "language": (doc.language if doc else None) or "en",
+            "documentIds": event.document_ids, "independentSources": event.independent_sources,
+            "coder": "storyline",
+        })
+    return out
+
+
+def write_plover(corpus: Corpus, knowledge: Knowledge, out) -> int:
+    """The coded events as one JSON array, the shape of PLOVER's gold standard file."""
+    found = plover_records(corpus, knowledge)
+    json.dump(found, out, ensure_ascii=False, indent=1)
+    out.write("\n")
+    return len(found)
