@@ -308,3 +308,84 @@ def test_a_quote_whose_cue_names_no_one_keeps_the_sentences_speaker():
     (views,) = [q for q in find_quotes(text, mentions) if q.kind == "direct"]
     assert views.text.startswith("exchange views") and views.speaker == "Xi Jinping"
     assert views.speaker_start is None
+
+
+def spoken_by(text: str, quote: Quote) -> str | None:
+    return text[quote.speaker_start : quote.speaker_end] if quote.speaker_start is not None else None
+
+
+def test_speaker_after_the_cue_is_a_name_with_its_title_or_a_noun_phrase():
+    text = (
+        "“The port will reopen on schedule,” said harbour spokesman Lars Olsen.\n\n"
+        "“Nobody told us anything about the closure,” said a fisherman who asked not to be named.\n\n"
+        "“We expect the ferries back by May,” said the woman, pointing at the pier."
+    )
+    quotes = quotes_of(text)
+    port = one(quotes, "reopen on schedule")
+    assert (port.speaker, spoken_by(text, port)) == ("Lars Olsen", "Lars Olsen")
+    fisherman = one(quotes, "Nobody told us")
+    assert spoken_by(text, fisherman) == "a fisherman" and fisherman.speaker is None
+    assert spoken_by(text, one(quotes, "ferries back by May")) == "the woman"
+
+
+def test_inverted_cue_and_apposition_before_the_cue():
+    text = (
+        "Said Berg, “The count was clean and the result is final.”\n\n"
+        "“We will appeal the ruling,” Olsen, the party's lawyer and its longest-serving member, told reporters."
+    )
+    quotes = quotes_of(text)
+    assert one(quotes, "count was clean").speaker == "Anna Berg"
+    appeal = one(quotes, "appeal the ruling")
+    assert (appeal.speaker, spoken_by(text, appeal)) == ("Lars Olsen", "Olsen")
+
+
+def test_colon_ending_the_previous_paragraph_and_a_dash_byline_name_the_speaker():
+    text = (
+        "Berg arrived late. In a speech at the harbour, she declared:\n\n"
+        "“The new bridge will carry its first trains next spring.”\n\n"
+        "Critics were unconvinced.\n\n"
+        "“The budget for the bridge has already doubled twice.”\n\n"
+        "— Lars Olsen, opposition leader."
+    )
+    quotes = quotes_of(text)
+    bridge = one(quotes, "first trains")
+    assert (bridge.cue, bridge.speaker, spoken_by(text, bridge)) == ("declared", "Anna Berg", "she")
+    budget = one(quotes, "already doubled")
+    assert (budget.speaker, spoken_by(text, budget)) == ("Lars Olsen", "Lars Olsen")
+
+
+def test_quote_completed_in_the_writers_words_runs_to_the_attribution():
+    text = "“Many would call it a defeat” if the party lost by that margin, said Lars Olsen, a pollster in the capital."
+    quote = one(quotes_of(text), "Many would call it")
+    assert text[quote.start : quote.end] == "Many would call it a defeat” if the party lost by that margin"
+    assert quote.speaker == "Lars Olsen"
+    # a quote that ends its own sentence is not extended ("…!" the nominee tweeted)
+    shout = "“Stop the count now!” the defeated nominee tweeted on Sunday, hours after the polls closed."
+    assert one(quotes_of(shout), "Stop the count").text == "Stop the count now!"
+
+
+def test_a_name_split_by_an_initial_still_attributes_the_quote():
+    names = {"George W. Bush": "George W. Bush", "Karl Olsen": "Karl Olsen"}
+    text = "“These are the darkest days for the party,” former George W. Bush adviser Karl Olsen wrote in a column."
+    (quote,) = find_quotes(text, mentions(text, names))
+    assert quote.cue == "wrote" and "Karl Olsen" in spoken_by(text, quote)
+
+
+def test_subject_after_an_introductory_phrase_and_a_nominal_subject():
+    text = (
+        "Olsen spoke first. Eight years ago, she supported Olsen and said, “He is the only candidate who can win.”\n\n"
+        "The campaign email goes on to say: “Every donation this week will be matched by our backers.”"
+    )
+    quotes = quotes_of(text)
+    win = one(quotes, "only candidate")
+    assert spoken_by(text, win) == "she"  # the subject, not Olsen the object
+    email = one(quotes, "Every donation")
+    assert spoken_by(text, email) == "The campaign email" and email.speaker is None
+
+
+def test_a_part_with_its_own_attribution_is_not_joined_to_the_previous_one():
+    from storyline.quotes import join_split_quotes
+
+    text = "“The plan protects the coast,” Berg wrote. Still, she added, “we cannot ignore the costs of the project.”"
+    groups = join_split_quotes(text, quotes_of(text))
+    assert [len(g) for g in groups if g[0].kind == "direct"] == [1, 1]

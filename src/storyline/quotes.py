@@ -88,6 +88,7 @@ _SPEECH_VERBS = (
     "vowed|vows|pledged|lamented|demanded|demands|interjected|proclaimed|mused|tweets|"
     "declares|reiterated|reiterates|confessed|surmised|wondered|opined|testified|sighed|scoffed|"
     "read|reads|began|offered|predicts|explains|recounts|exhorted|retaliated|reacted|sang|sings|"
+    r"assured|reminded|elaborated|elaborates|points\s+out|"
     r"quoted|recounted|recalls|pointed\s+out|went\s+on|shot\s+back|fired\s+back|chimed\s+in"
 )
 _PARTICIPLES = (
@@ -155,6 +156,16 @@ _MIXED_TAIL_START = re.compile(r" (?:[a-z]|\((?=[a-z]))")
 # Where the clause naming a colon's speaker begins: a comma, or a dash after a headline
 # ("POLLS NOT WRONG - Mark Blumenthal: “…”").
 _CLAUSE_PRONOUN = re.compile(r"\s*(?:(?:and|but|yet|so|then)\s+)?(?P<p>[Hh]e|[Ss]he|[Tt]hey|[Ww]e|I)\s")
+# A determiner phrase opening a clause, up to the first word that reads as its verb (an -s/-ed
+# form, a common irregular past or an auxiliary): a speaker that is no entity ("The email goes
+# on", "A spokesman told").
+_VERB_LIKE = (
+    r"(?:(?:is|was|are|were|has|had|have|will|would|can|could|also|then|later|said|told|wrote|sent|put|gave|"
+    r"made|took|spoke|began|went|held|read)\b|[a-z]+(?:ed|[^s]s)\b)"
+)
+_NOMINAL_SUBJECT = re.compile(
+    rf"(?P<np>(?:The|A|An|One|Another|His|Her|Their|Its|This|That)(?:\s+(?!{_VERB_LIKE})[\w’'&.-]+){{1,5}}?)\s+(?={_VERB_LIKE})"
+)
 _CLAUSE_COMMA = re.compile(r",\s+")
 _SUBORDINATORS = frozenset(
     "after although as because before if once since though unless until when whenever where whereas while".split()
@@ -406,6 +417,9 @@ def _sentence_subject(ctx: _Ctx, sent_start: int, limit: int) -> _Speaker | None
         m = ctx.first_mention_from(pos, skip)
         if m is not None and m.kind in ("PERSON", "ORG"):
             return _speaker_from_mention(m)
+        nominal = _NOMINAL_SUBJECT.match(ctx.text, pos, limit)
+        if nominal:  # "The email goes on to say:" / "A footnote in the report makes that clear:"
+            return _Speaker(nominal.start(), nominal.end("np"), None)
     return None
 
 
@@ -718,11 +732,8 @@ def _with_mixed_tail(ctx: _Ctx, span: _DirectSpan) -> _DirectSpan:
         at = span.after + comma.start()
         if QUOTE_MARKS.search(ctx.text, span.after, at):
             return span
-        found = _speaker_after_quote(ctx, at, s_end)
-        if found is not None:
-            speaker, _, cue_start = found
-            if cue_start < speaker.start or _ends_attribution(ctx.text, cue_start, s_end):
-                return replace(span, content_end=at, after=at)
+        if _speaker_after_quote(ctx, at, s_end) is not None:
+            return replace(span, content_end=at, after=at)
     return span
 
 
@@ -776,14 +787,13 @@ def find_quotes(text: str, mentions: list[Mention], spacy_doc=None) -> list[Quot
     """
     spans = _direct_spans(text)
     ctx = _make_ctx(text, mentions, spans)
-    direct = [d for d in spans if _word_count(text, d) >= MIN_QUOTE_WORDS]
+    direct = [_with_mixed_tail(ctx, d) for d in spans if _word_count(text, d) >= MIN_QUOTE_WORDS]
     paragraph_of = _paragraph_index(text)
     items: list[tuple[int, str, object]] = [(d.open_mark, "direct", d) for d in direct]
     # a cue after a kept quote ("“…,” Putin said in remarks that …") introduces no reported clause;
     # one before it may ("Xi said that he … and “exchange views …”")
     used_cues: set[int] = set()
     attributions = {}
-    direct = [_with_mixed_tail(ctx, d) for d in direct]
     for d in direct:
         attributions[d.open_mark] = found = _direct_attribution(ctx, d)
         if found[2] is not None and found[2] > d.content_end:
