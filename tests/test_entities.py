@@ -289,4 +289,5 @@ def test_fast_ner_reads_people_from_described_appositions_and_known_first_names(
     labels = fast_labels(text)
     assert labels["Dorn Quillby"] == labels["Ilse Varnholt"] == labels["Lisbet Orrin"] == "PERSON"
     assert labels["Joe Tammerlund"] == "PERSON"  # "Joe" is a known office holder's first name
+    assert fast_labels("Representative Karl B. Vennes of Ohio spoke.")["Karl B. Vennes"] == "PERSON"
     assert labels["Harbour Fund"] == "ORG"

@@ -77,7 +77,9 @@ PERSON_TITLES = TITLE_ABBREVIATIONS | frozenset(
     "king queen emperor ambassador envoy governor mayor senator congressman congresswoman speaker nominee "
     "candidate host anchor strategist pollster founder lawyer attorney judge justice pope bishop rabbi "
     "imam cardinal general commander director sheriff officer captain coach prosecutor actor actress "
-    "singer rapper comedian author columnist correspondent reporter editor economist analyst professor".split()
+    "singer rapper comedian author columnist correspondent reporter editor economist analyst professor "
+    "representative assemblyman assemblywoman councilman councilwoman councillor councilor commissioner "
+    "detective sergeant lieutenant colonel reverend pastor lady".split()
 )
 # Party words before a name ("Republican Donald Trump"): like a title, they make it a person's.
 PARTY_WORDS = frozenset("republican democrat democratic gop labour conservative liberal socialist green".split())
