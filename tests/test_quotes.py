@@ -389,3 +389,12 @@ def test_a_part_with_its_own_attribution_is_not_joined_to_the_previous_one():
     text = "“The plan protects the coast,” Berg wrote. Still, she added, “we cannot ignore the costs of the project.”"
     groups = join_split_quotes(text, quotes_of(text))
     assert [len(g) for g in groups if g[0].kind == "direct"] == [1, 1]
+
+
+def test_a_continued_quote_points_at_the_attribution_that_named_its_speaker():
+    text = (
+        "“Our coalition will hold together through the winter,” Olsen told reporters.\n\n"
+        "“Nobody should doubt our resolve on this matter.”"
+    )
+    continued = one(quotes_of(text), "Nobody should doubt")
+    assert (continued.cue, continued.speaker, spoken_by(text, continued)) == (None, "Lars Olsen", "Olsen")

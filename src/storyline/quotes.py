@@ -802,14 +802,15 @@ def find_quotes(text: str, mentions: list[Mention], spacy_doc=None) -> list[Quot
     items.sort(key=lambda item: item[0])
 
     quotes: list[Quote] = []
-    last_direct: tuple[int, str | None, int, int] | None = None  # (paragraph, speaker, start, end)
+    # (paragraph, speaker, speaker_start, speaker_end) of the last direct quote
+    last_direct: tuple[int, str | None, int | None, int | None] | None = None
     for position, kind, item in items:
         sentence = ctx.sentence_of(position)
         if kind == "direct":
             quote = _direct_quote(ctx, item, attributions[item.open_mark], last_direct, paragraph_of)
             if quote is None:
                 continue
-            last_direct = (paragraph_of(item.content_end), quote.speaker, quote.start, quote.end)
+            last_direct = (paragraph_of(item.content_end), quote.speaker, quote.speaker_start, quote.speaker_end)
         else:
             quote = _indirect_quote(ctx, item)
         if quote.speaker:
@@ -853,7 +854,7 @@ def _direct_quote(ctx: _Ctx, span: _DirectSpan, attribution, last_direct, paragr
             return None
         paragraph = paragraph_of(span.open_mark)
         if speaker is None and last_direct is not None and paragraph - last_direct[0] <= 1 and last_direct[1]:
-            return Quote(start, end, _quote_text(ctx.text, start, end), "direct", None, last_direct[1])
+            return Quote(start, end, _quote_text(ctx.text, start, end), "direct", None, *last_direct[1:])
     return Quote(
         start, end, _quote_text(ctx.text, start, end), "direct", cue, canonical,
         speaker.start if speaker else None, speaker.end if speaker else None,
