@@ -55,9 +55,10 @@ MAX_SPEAKER_WORDS = 8
 # Introductory phrases ("Eight years ago, at a rally, he said") skipped looking for a sentence's
 # subject; more commas than this are lists and appositions, not a way to the main clause.
 MAX_INTRODUCTORY_PHRASES = 2
-# Words of a speaker described after its cue, up to a comma or a relative clause ("said one
-# well-connected Democrat familiar with the campaign's organization, who ..."); PolNeAR train:
-# 8 -> 14 words gains speakers, longer ones are mostly run-on clauses.
+# Words of a speaker described right after a quote, before or after its cue, up to a comma or a
+# relative clause ("said one well-connected Democrat familiar with the campaign's organization,
+# who ..." / "Jeffrey Lewis of the James Martin Center for Nonproliferation Studies wrote");
+# PolNeAR train: 8 -> 14 words gains speakers, longer ones are mostly run-on clauses.
 MAX_NOMINAL_SPEAKER_WORDS = 14
 # Fuzzy match (rapidfuzz ratio, 0-100, on normalised text) at or above which two quotes are
 # the same quote: the seeds' copies differ by an Oxford comma or a word (ratio 97-100), while
@@ -135,7 +136,7 @@ _NOMINAL_SPEAKER = re.compile(
 _ACCORDING_BEFORE = re.compile(rf"\b[Aa]ccording\s+to\s+(?P<np>(?:[^\s,;:“”\"]+\s+){{0,{MAX_SPEAKER_WORDS - 1}}}[^\s,;:“”\"]+)\s*[,:]\s*$")
 _AFTER_ACCORDING = re.compile(r"\s*,?\s*(?P<cue>according\s+to)\s+")
 _AFTER_NP_CUE = re.compile(
-    rf"\s*,?\s*(?P<np>(?:[\w'’.-]+\s+){{0,{MAX_SPEAKER_WORDS - 1}}}?[\w'’.-]+)"
+    rf"\s*,?\s*(?P<np>(?:[\w'’.&-]+\s+){{0,{MAX_NOMINAL_SPEAKER_WORDS - 1}}}?[\w'’.&-]+)"
     rf"(?P<appos>,(?:\s+[^\s,“”\"]+){{1,{MAX_APPOSITION_WORDS}}},)?\s+(?:{_FILLER}\s+)*(?P<cue>{_SPEECH_VERBS})\b"
 )
 _FILLER_THEN_CUE = re.compile(
