@@ -35,6 +35,7 @@ from scipy import sparse
 import syndication as syn
 from storyline import provenance as pv
 from storyline.clean import clean_documents
+from storyline.embeddings import load_encoder
 from storyline.model import Document
 
 SEED = 20261123
@@ -45,14 +46,17 @@ ANCHOR_SHINGLE_WORDS = 5
 ANCHOR_PERMUTATIONS = 128
 LSH_THRESHOLDS = (0.02, 0.05, 0.08, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+# Share of originals (and of ECB+ reports) whose quote another, independent story also prints:
+# hard negatives that share one quoted sentence and nothing else.
+QUOTE_NEGATIVE_SHARE = 0.3
 
 
 # --- the labelled set ------------------------------------------------------------------------
 
 
-def build_set(families: int, ecb_topics: int, seed: int) -> list[syn.Generated]:
+def build_set(families: int, ecb_topics: int, seed: int, part: str = "all") -> list[syn.Generated]:
     rng = random.Random(seed)
-    pool = syn.load_pool()
+    pool = syn.load_pool(part)
     rng.shuffle(pool)
     originals, hosts = pool[:families], pool[families:]
     docs: list[syn.Generated] = []
@@ -65,7 +69,13 @@ def build_set(families: int, ecb_topics: int, seed: int) -> list[syn.Generated]:
             docs.append(syn.excerpt_of(article, hosts.pop(), f"{article.id}~excerpt", rng))
         if rng.random() < 0.4:
             docs.append(syn.rewrite_of(article, f"{article.id}~rewrite", rng))
-    docs += syn.load_ecbplus(ecb_topics, rng)
+        quotes = syn.quoted_sentences(article.sentences())
+        if quotes and hosts and rng.random() < QUOTE_NEGATIVE_SHARE:
+            host = hosts.pop()
+            doc = syn.with_quote(host, rng.choice(quotes), f"{host.id}~quote", rng)
+            doc.borrowed_quote_from = article.id
+            docs.append(doc)
+    docs += syn.share_ecb_quotes(syn.load_ecbplus(ecb_topics, rng, part), QUOTE_NEGATIVE_SHARE, rng)
     return docs
 
 
@@ -94,6 +104,23 @@ def pair_labels(docs: list[syn.Generated]) -> tuple[dict[tuple[str, str], str], 
     for ids in by_group.values():
         excluded.update((min(a, b), max(a, b)) for a, b in itertools.combinations(ids, 2))
     return positives, excluded
+
+
+def hard_negatives(docs: list[syn.Generated]) -> dict[str, set[tuple[str, str]]]:
+    """Negative pairs worth naming: independent stories sharing a quote, and ECB+ reports of
+    the two different events of one topic."""
+    shared_quote = {(min(d.id, d.borrowed_quote_from), max(d.id, d.borrowed_quote_from)) for d in docs if d.borrowed_quote_from}
+    by_topic: dict[str, list[syn.Generated]] = defaultdict(list)
+    for d in docs:
+        if d.group:
+            by_topic[syn.topic_of(d.group)].append(d)
+    other_event = {
+        (min(a.id, b.id), max(a.id, b.id))
+        for members in by_topic.values()
+        for a, b in itertools.combinations(members, 2)
+        if a.group != b.group
+    }
+    return {"stories sharing a quote": shared_quote, "ECB+ reports of the topic's other event": other_event}
 
 
 def clean(docs: list[syn.Generated]) -> list[Document]:
@@ -258,13 +285,31 @@ def run_anchors(ids: list[str], texts: list[str], positives, excluded) -> dict[s
     return {"exact Jaccard (all pairs)": (jt, js, t1 - t0), "datasketch MinHash LSH": (lt, ls, (t2 - t1) / len(LSH_THRESHOLDS))}
 
 
+class CountingEmbeddings(pv.SentenceEmbeddings):
+    """SentenceEmbeddings that count the sentences embedded and the time spent embedding."""
+
+    def __init__(self, encoder):
+        super().__init__(encoder)
+        self.sentences, self.seconds, self.calls = 0, 0.0, 0
+
+    def of(self, profile, indexes):
+        missing = sum(1 for i in indexes if (profile.doc_id, i) not in self.vectors)
+        t0 = time.perf_counter()
+        out = super().of(profile, indexes)
+        if missing:
+            self.seconds += time.perf_counter() - t0
+            self.sentences += missing
+            self.calls += 1
+        return out
+
+
 # --- seeds -----------------------------------------------------------------------------------
 
 
-def seed_report() -> list[str]:
+def seed_report(encoder) -> list[str]:
     raw = [Document(id=p.name[:3], path=str(p), raw_text=p.read_text(encoding="utf-8")) for p in sorted(SEEDS.glob("*.txt"))]
     docs = clean_documents(raw)
-    links = [l for l in pv.find_reuse(docs) if l.kind != "internal"]
+    links = [l for l in pv.find_reuse(docs, encoder=encoder) if l.kind != "internal"]
     by_id = {d.id: d for d in docs}
     lines = []
     for l in links:
@@ -293,10 +338,13 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--families", type=int, default=300, help="number of original articles")
     ap.add_argument("--ecb-topics", type=int, default=10, help="ECB+ topics added as hard negatives")
     ap.add_argument("--seed", type=int, default=SEED)
+    ap.add_argument("--part", choices=("all", "tune", "check"), default="all",
+                    help="half of the articles and ECB+ topics to use (thresholds are tuned on 'tune')")
+    ap.add_argument("--lexical", action="store_true", help="lexical paraphrase alignment only (no sentence embeddings)")
     args = ap.parse_args(argv)
     families, topics = (40, 3) if args.quick else (args.families, args.ecb_topics)
 
-    generated = build_set(families, topics, args.seed)
+    generated = build_set(families, topics, args.seed, args.part)
     positives, excluded = pair_labels(generated)
     cleaned_list = clean(generated)
     cleaned = {d.id: d for d in cleaned_list}
@@ -304,19 +352,30 @@ def main(argv: list[str] | None = None) -> None:
     for d in generated:
         kinds[d.kind] += 1
     n = len(generated)
-    print(f"set: {n} documents ({', '.join(f'{k} {v}' for k, v in sorted(kinds.items()))}), seed {args.seed}")
+    print(f"set: {n} documents ({', '.join(f'{k} {v}' for k, v in sorted(kinds.items()))}), seed {args.seed}, part {args.part}")
     print(f"pairs: {n * (n - 1) // 2} total, {sum(c == 'copy' for c in positives.values())} copy and "
           f"{sum(c == 'rewrite' for c in positives.values())} rewrite positives, {len(excluded)} left out")
 
+    encoder = None if args.lexical else load_encoder()
     t0 = time.perf_counter()
-    links = pv.find_reuse(cleaned_list)
-    elapsed = time.perf_counter() - t0
+    lexical_links = pv.find_reuse(cleaned_list, encoder=None)
+    lexical_secs = time.perf_counter() - t0
+    runs = {"storyline, lexical paraphrase": (lexical_links, lexical_secs)}
+    embedded = None
+    if encoder is not None:
+        embedded = CountingEmbeddings(encoder)
+        t0 = time.perf_counter()
+        links = pv.find_reuse(cleaned_list, encoder=embedded)
+        runs["storyline, embeddings"] = (links, time.perf_counter() - t0)
+    links, elapsed = list(runs.values())[-1]
     predicted = linked_pairs(links)
     scores = score_pairs(predicted, positives, excluded)
     anchors = run_anchors([d.id for d in cleaned_list], [d.clean_text for d in cleaned_list], positives, excluded)
 
     print(f"\n{'method':32} {'copies':28} {'rewrites':28} {'all':28} time")
-    print(f"{'storyline find_reuse':32} {fmt(scores['copy']):28} {fmt(scores['rewrite']):28} {fmt(scores['all']):28} {elapsed:.1f}s")
+    for name, (run_links, secs) in runs.items():
+        s_ = score_pairs(linked_pairs(run_links), positives, excluded)
+        print(f"{name:32} {fmt(s_['copy']):28} {fmt(s_['rewrite']):28} {fmt(s_['all']):28} {secs:.1f}s")
     for name, (threshold, s, secs) in anchors.items():
         label = f"{name} @{threshold:g}"
         print(f"{label:32} {fmt(s['copy']):28} {fmt(s['rewrite']):28} {fmt(s['all']):28} {secs:.1f}s")
@@ -324,8 +383,15 @@ def main(argv: list[str] | None = None) -> None:
         print(f"  F1 ratio storyline / {name}: copies {scores['copy'][2] / max(s['copy'][2], 1e-9):.2f}, "
               f"rewrites {scores['rewrite'][2] / max(s['rewrite'][2], 1e-9):.2f}")
 
-    spans = span_scores(generated, cleaned, links, positives)
-    print(f"\nspan alignment (tokens, original-derived pairs): copies {fmt(spans['copy'])}; rewrites {fmt(spans['rewrite'])}; all {fmt(spans['all'])}")
+    print()
+    for name, (run_links, _) in runs.items():
+        spans = span_scores(generated, cleaned, run_links, positives)
+        print(f"span alignment ({name}; tokens, original-derived pairs): copies {fmt(spans['copy'])}; rewrites {fmt(spans['rewrite'])}; all {fmt(spans['all'])}")
+    if embedded is not None:
+        total = sum(len(pv.split_sentences(d)) for d in cleaned_list)
+        print(f"\nembedding cost: {embedded.sentences} of {total} sentences embedded ({embedded.sentences / max(1, total):.0%}), "
+              f"{embedded.sentences / max(embedded.seconds, 1e-9):.1f} sentences/s in {embedded.calls} calls ({embedded.seconds:.1f}s); "
+              f"find_reuse with embeddings / lexical: {runs['storyline, embeddings'][1] / max(lexical_secs, 1e-9):.2f}x time (shared machine)")
 
     by_id = {d.id: d for d in generated}
     kind_of_link = {}
@@ -354,10 +420,13 @@ def main(argv: list[str] | None = None) -> None:
     fps = [k for k in predicted - excluded if k not in positives]
     if fps:
         print(f"  false positives: {len(fps)}, e.g. {fps[:4]}")
+    hard = hard_negatives(generated)
+    for name, pairs in hard.items():
+        print(f"  hard negatives, {name}: {len(pairs & predicted)} of {len(pairs)} linked")
     print(f"  direction: original chosen as source in {direction[0]}/{direction[1]} detected original-derived pairs")
 
     print("\nseeds (000 is a rewrite of AP's 001):")
-    print("\n".join(seed_report()))
+    print("\n".join(seed_report(encoder)))
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ import json
 import random
 import re
 import textwrap
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -128,6 +129,7 @@ class Generated:
     source_spans: list[tuple[int, int, int]] = field(default_factory=list)  # (raw_start, raw_end, source sentence)
     transforms: tuple[str, ...] = ()
     group: str | None = None  # ECB+ event label, for hard negatives
+    borrowed_quote_from: str | None = None  # id of an independent story whose quote this one carries
 
     def derived(self) -> set[int]:
         return {o for _, _, o in self.source_spans}
@@ -168,11 +170,13 @@ def grams(text: str, n: int = POOL_GRAM_WORDS) -> set[int]:
     return {hash(tuple(words[i : i + n])) for i in range(len(words) - n + 1)}
 
 
-def load_pool() -> list[Article]:
-    """Real articles that share no passage with each other."""
+def load_pool(part: str = "all") -> list[Article]:
+    """Real articles that share no passage with each other (of one half, see ``in_part``)."""
     pool: list[Article] = []
     seen: dict[int, int] = {}
     for article_id, body, title in read_bodies():
+        if not in_part(article_id, part):
+            continue
         article = make_article(article_id, body, title)
         if article is None:
             continue
@@ -185,10 +189,20 @@ def load_pool() -> list[Article]:
     return pool
 
 
-def load_ecbplus(topics: int, rng: random.Random) -> list[Generated]:
+def in_part(key: str, part: str) -> bool:
+    """Whether an article or topic belongs to the ``tune`` or ``check`` half (``all``: both).
+
+    A stable hash of the key splits every data set in two, so thresholds are chosen on one
+    half and reported on the other.
+    """
+    return part == "all" or (zlib.crc32(key.encode("utf-8")) % 2 == 0) == (part == "tune")
+
+
+def load_ecbplus(topics: int, rng: random.Random, part: str = "all") -> list[Generated]:
     """ECB+ reports of ``topics`` topics (two events of one kind each): hard negatives."""
     records = [json.loads(line) for line in ECBPLUS.read_text(encoding="utf-8").splitlines() if line.strip()]
-    chosen = sorted(rng.sample(sorted({r["topic"] for r in records}), topics))
+    available = sorted({r["topic"] for r in records if in_part(f"ecb-topic-{r['topic']}", part)})
+    chosen = sorted(rng.sample(available, min(topics, len(available))))
     docs = []
     for r in records:
         if r["topic"] in chosen:
@@ -365,6 +379,63 @@ def rewrite_of(article: Article, doc_id: str, rng: random.Random) -> Generated:
 def original(article: Article) -> Generated:
     head = [article.title] if article.title else []
     return render(article.id, head, numbered(article), [], None, "original", article.id, ())
+
+
+# --- hard negatives: independent stories carrying the same quote -----------------------------
+
+# A borrowed quote is one quoted sentence of at least this many words: a full statement that
+# two outlets covering the same speech both print, not a two-word catchphrase.
+MIN_QUOTE_WORDS = 10
+QUOTE_MARKS = ('"', "\u201c", "\u201d")
+
+
+def quoted_sentences(sentences: list[str]) -> list[str]:
+    """Sentences that carry quoted speech and are long enough to be a statement."""
+    return [s for s in sentences if any(q in s for q in QUOTE_MARKS) and len(s.split()) >= MIN_QUOTE_WORDS]
+
+
+def with_quote(article: Article, quote: str, doc_id: str, rng: random.Random) -> Generated:
+    """``article`` (another story) printed with ``quote`` as a paragraph of its own, inside it.
+
+    The pair it makes with the quote's story is a hard negative: both carry the same
+    statement, neither reused the other's article.
+    """
+    paras = [[Piece(s) for s in p] for p in article.paragraphs]
+    at = rng.randrange(1, len(paras))
+    head = [article.title] if article.title else []
+    doc = render(doc_id, head, paras[:at] + [[Piece(quote)]] + paras[at:], [], None, "negative", None, ("shared-quote",))
+    return doc
+
+
+def ecb_with_quote(host: Generated, quote_line: str, source_id: str, rng: random.Random) -> Generated:
+    """An ECB+ report (one sentence a line) with another report's quoted line inserted."""
+    lines = host.raw.rstrip("\n").split("\n")
+    at = rng.randrange(1, len(lines)) if len(lines) > 1 else 1
+    raw = "\n".join(lines[:at] + [quote_line] + lines[at:]) + "\n"
+    return Generated(host.id, raw, host.kind, None, [], ("shared-quote",), host.group, source_id)
+
+
+def topic_of(group: str) -> str:
+    """The ECB+ topic of an event label ("12ecbplus" -> "12")."""
+    return re.match(r"\d*", group).group()
+
+
+def share_ecb_quotes(docs: list[Generated], share: float, rng: random.Random) -> list[Generated]:
+    """ECB+ reports with, for about ``share`` of them, a quoted line of a report on the other
+    event of their topic pasted in (same kind of event, different story: hard negatives)."""
+    topic = {d.id: topic_of(d.group) for d in docs if d.group}
+    by_topic: dict[str, list[Generated]] = {}
+    for d in docs:
+        by_topic.setdefault(topic.get(d.id, ""), []).append(d)
+    out = []
+    for d in docs:
+        others = [o for o in by_topic.get(topic.get(d.id, ""), []) if o.group != d.group]
+        quotes = [(o.id, q) for o in others for q in quoted_sentences(o.raw.split("\n"))]
+        if d.group and quotes and rng.random() < share:
+            source_id, quote = rng.choice(quotes)
+            d = ecb_with_quote(d, quote, source_id, rng)
+        out.append(d)
+    return out
 
 
 # --- synthetic corpora for scale -------------------------------------------------------------

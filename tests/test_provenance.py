@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 
 from storyline import provenance as pv
+from storyline.embeddings import load_encoder
+from storyline.text import split_sentences as text_sentences
 from storyline.model import DateInference, Document, Paragraph, ReuseLink
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
@@ -153,6 +155,60 @@ def test_unreused_sentences_are_not_aligned(seeds, seed_links):
     assert shoigu >= 0 and ushakov >= 0
     assert not any(s0 <= shoigu < s1 for s0, s1, _, _ in link.spans)
     assert not any(t0 <= ushakov < t1 for _, _, t0, t1 in link.spans)
+
+
+def test_lexical_fallback_still_finds_the_seed_rewrite_and_its_rewritten_sentences(seeds):
+    """Without the embedding model, paraphrase is aligned by content words alone."""
+    ap, rewrite = seeds["001"], seeds["000"]
+    links = pv.find_reuse(list(seeds.values()), encoder=None)
+    [link] = links_between(links, ap, rewrite)
+    assert (link.source_document_id, link.kind) == (ap.id, "paraphrase")
+    assert is_aligned(link, ap, "Wednesday marked the beginning of spring", rewrite, "Wednesday was the first day of spring")
+    assert [l for l in links if l.kind != "internal" and ap.id not in (l.source_document_id, l.target_document_id)] == []
+
+
+def test_embeddings_cover_at_least_what_lexical_alignment_covers_on_the_seed_rewrite(seeds):
+    ap, rewrite = seeds["001"], seeds["000"]
+    profiles = pv.profile_documents([ap, rewrite])
+    embedder = pv.SentenceEmbeddings(load_encoder())
+    lexical = pv.align(ap, rewrite, profiles)
+    embedded = pv.align(ap, rewrite, profiles, embedder)
+    assert {(m.left, m.right) for m in lexical.matches} <= {(m.left, m.right) for m in embedded.matches}
+    assert embedded.right_coverage >= lexical.right_coverage and embedded.is_reuse()
+    # only sentences that no copied or lexically matched sentence explains were embedded
+    explained = {m.right for m in lexical.matches}
+    assert embedder.vectors and not any(doc == rewrite.id and i in explained for doc, i in embedder.vectors)
+
+
+def test_verbatim_copy_needs_no_embeddings(seeds):
+    original = seeds["004"]
+    copy = make_doc("copy-of-004", original.paragraph_texts()[::-1])
+    embedder = pv.SentenceEmbeddings(load_encoder())
+    al = pv.align(original, copy, pv.profile_documents([original, copy]), embedder)
+    assert al.is_reuse() and al.left_coverage > 0.9
+    assert embedder.vectors == {}
+
+
+def quoted_sentence(doc: Document, min_words: int = 10) -> str:
+    """A sentence of the document carrying quoted speech, with at least ``min_words`` words."""
+    for start, end in text_sentences(doc.clean_text):
+        sentence = doc.clean_text[start:end]
+        if any(q in sentence for q in '"\u201c\u201d') and len(sentence.split()) >= min_words:
+            return sentence
+    raise AssertionError(f"no quoted sentence in {doc.id}")
+
+
+@pytest.mark.parametrize(("donor_key", "host_key"), [("002", "003"), ("004", "002"), ("001", "004")])
+def test_independent_story_carrying_anothers_quote_is_not_a_copy(seeds, donor_key, host_key):
+    """Two outlets printing the same statement did not copy each other's article."""
+    donor, host = seeds[donor_key], seeds[host_key]
+    quote = quoted_sentence(donor)
+    paragraphs = host.paragraph_texts()
+    carrier = make_doc("carrier", paragraphs[:2] + [quote] + paragraphs[2:])
+    links = pv.find_reuse([donor, carrier])
+    assert [l for l in links if l.kind != "internal"] == []
+    al = pv.align(donor, carrier)
+    assert al.matches and not al.is_reuse()  # the quote aligns, but one sentence is no article
 
 
 def test_rewrite_pasting_the_same_quote_twice_has_an_internal_link(seeds, seed_links):

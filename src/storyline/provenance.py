@@ -14,8 +14,11 @@ How reuse is found, without comparing all pairs:
    over content-word sets (rewrites, whose wording is changed but whose vocabulary is not);
    only documents with a candidate are profiled and aligned;
 3. sentence alignment of each candidate pair: verbatim or lightly edited sentences by
-   rapidfuzz ratio over normalised text, paraphrased ones by IDF-weighted content-word
-   cosine; aligned sentences that follow each other merge into passages;
+   rapidfuzz ratio over normalised text, paraphrased ones by the cosine of sentence
+   embeddings (``embeddings.py``: all-MiniLM-L6-v2 on onnxruntime; only the sentences of
+   documents with a candidate pair are embedded, each once) or, when the model packages are
+   not installed, by IDF-weighted content-word cosine; aligned sentences that follow each
+   other merge into passages;
 4. repeated passages inside one document (a quote pasted twice) from repeated word n-grams.
 
 Score of a link = the share of the target's sentence characters covered by aligned target
@@ -39,6 +42,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from . import sketch
+from .embeddings import SentenceEncoder, try_load_encoder
 from .model import Document, ReuseLink
 from .text import split_sentences as text_sentences
 
@@ -101,6 +105,17 @@ PARAPHRASE_COSINE = 0.4
 # rewritten ledes score 0.30-0.35 while unrelated sentences of a reusing pair stay below 0.25
 # (independent stories' same-topic ledes reach 0.33, hence never without anchors).
 PARAPHRASE_COSINE_ANCHORED = 0.3
+# The same decisions with sentence embeddings (cosine of all-MiniLM-L6-v2 vectors) in place
+# of the lexical cosine, chosen on the tune half of bench/provenance_quality.py's syndication
+# set (see the note at each).
+PARAPHRASE_EMBEDDING_COSINE = 0.75
+PARAPHRASE_EMBEDDING_COSINE_ANCHORED = 0.65
+MIN_SHARED_CONTENT_WORDS_EMBEDDED = 2
+EMBED_MIN_LEXICAL_COSINE = 0.1
+# Below PARAPHRASE_EMBEDDING_COSINE an embedded pair also has to sit on the diagonal of its
+# nearest copied sentence, within this many sentences: a rewrite keeps its source's order
+# locally, while a pasted excerpt's host story resembles the donor anywhere on the topic.
+MAX_ANCHOR_DRIFT = 1
 # Sentences shorter than this are never matched: "9:15 p.m." or "Read more." recur everywhere.
 MIN_MATCH_WORDS = 5
 # ... and at least this many distinct content words in common, so two short sentences that
@@ -234,7 +249,7 @@ class PairAlignment:
     copied_narrative_words: int = 0  # their words outside quotes, on the side with fewer
     order_share: float = 0.0  # share of matches in the same order on both sides
     paraphrased_sentences: int = 0  # paraphrase pairs with narrative (not just a quote) on both sides
-    paraphrase_similarity: float = 0.0  # mean cosine of the paraphrase pairs
+    paraphrase_similarity: float = 0.0  # mean lexical cosine of the paraphrase pairs (however they were found)
     left_quoted_words: int = 0  # quoted words in the left's paraphrase-aligned sentences
     right_quoted_words: int = 0
 
@@ -341,6 +356,8 @@ class Profile:
 
     sentences: list[Sentence]
     vectors: sparse.csr_matrix  # one L2-normalised IDF-weighted content-word row per sentence
+    doc_id: str = ""
+    text: str = ""  # the clean text the sentence offsets index
 
 
 def profile_documents(
@@ -364,7 +381,28 @@ def profile_documents(
             for w in sent.content:
                 vocab.setdefault(w, len(vocab))
     weights = np.array([idf[w] for w in vocab], dtype=float)
-    return {d.id: Profile(sentences[d.id], sentence_vectors(sentences[d.id], vocab, weights)) for d in docs}
+    return {d.id: Profile(sentences[d.id], sentence_vectors(sentences[d.id], vocab, weights), d.id, d.clean_text) for d in docs}
+
+
+@dataclass
+class SentenceEmbeddings:
+    """Embeddings of the sentences alignment asks about, computed on first need, kept for a run.
+
+    Alignment asks only for sentences that no copied sentence explains and that share content
+    words with an unexplained sentence of the other document, so a corpus of syndicated
+    copies embeds little beyond its rewrites.
+    """
+
+    encoder: SentenceEncoder
+    vectors: dict[tuple[str, int], np.ndarray] = field(default_factory=dict)
+
+    def of(self, profile: Profile, indexes: list[int]) -> np.ndarray:
+        """Unit vectors of the profile's sentences at ``indexes`` (rows in that order)."""
+        missing = [i for i in indexes if (profile.doc_id, i) not in self.vectors]
+        if missing:
+            texts = [" ".join(profile.text[profile.sentences[i].start : profile.sentences[i].end].split()) for i in missing]
+            self.vectors.update(zip(((profile.doc_id, i) for i in missing), self.encoder.encode(texts)))
+        return np.array([self.vectors[(profile.doc_id, i)] for i in indexes], dtype=np.float32).reshape(len(indexes), -1)
 
 
 def sentence_vectors(sentences: list[Sentence], vocab: Mapping[str, int], weights: np.ndarray) -> sparse.csr_matrix:
@@ -414,6 +452,14 @@ def fits_between_anchors(i: int, j: int, anchors: list[SentenceMatch]) -> bool:
     return (not before or min(before) <= i) and (not after or i <= max(after))
 
 
+def near_anchor_diagonal(i: int, j: int, anchors: list[SentenceMatch]) -> bool:
+    """Whether left i / right j keep the offset of the copied pair nearest to j (within MAX_ANCHOR_DRIFT)."""
+    if not anchors:
+        return False
+    nearest = min(anchors, key=lambda a: (abs(a.right - j), abs(a.left - i)))
+    return abs((j - nearest.right) - (i - nearest.left)) <= MAX_ANCHOR_DRIFT
+
+
 def order_share(matches: list[SentenceMatch]) -> float:
     """Share of matches in a longest run that keeps the same order on both sides.
 
@@ -430,12 +476,58 @@ def order_share(matches: list[SentenceMatch]) -> float:
     return len(tails) / len(matches) if matches else 0.0
 
 
-def align_sentences(left_profile: Profile, right_profile: Profile) -> list[SentenceMatch]:
+def embedded_paraphrases(
+    left_profile: Profile,
+    right_profile: Profile,
+    cos: np.ndarray,
+    found: list[SentenceMatch],
+    copies: list[SentenceMatch],
+    embedder: SentenceEmbeddings,
+    anchored: bool,
+) -> list[SentenceMatch]:
+    """Paraphrased sentence pairs by sentence-embedding cosine, among sentences that no copy
+    or lexical paraphrase (``found``) explains.
+
+    Only pairs sharing MIN_SHARED_CONTENT_WORDS_EMBEDDED content words, with a lexical cosine
+    of at least EMBED_MIN_LEXICAL_COSINE, are compared (and only their sentences embedded);
+    each sentence pairs only with its mutual best.
+    """
+    left, right = left_profile.sentences, right_profile.sentences
+    shared = ((left_profile.vectors != 0).astype(np.int32) @ (right_profile.vectors != 0).astype(np.int32).T).toarray()
+    eligible = (shared >= MIN_SHARED_CONTENT_WORDS_EMBEDDED) & (cos >= EMBED_MIN_LEXICAL_COSINE)
+    eligible[[m.left for m in found], :] = False
+    eligible[:, [m.right for m in found]] = False
+    words_l = np.array([s.words for s in left]) >= MIN_MATCH_WORDS
+    words_r = np.array([s.words for s in right]) >= MIN_MATCH_WORDS
+    eligible &= words_l[:, None] & words_r[None, :]
+    rows, cols = np.flatnonzero(eligible.any(axis=1)), np.flatnonzero(eligible.any(axis=0))
+    if not len(rows):
+        return []
+    block = embedder.of(left_profile, rows.tolist()) @ embedder.of(right_profile, cols.tolist()).T
+    similarity = np.where(eligible[np.ix_(rows, cols)], block, -1.0)
+    best_col, best_row = similarity.argmax(axis=1), similarity.argmax(axis=0)
+    found = []
+    for c, j in enumerate(cols):
+        r = int(best_row[c])
+        i, sim = int(rows[r]), float(similarity[r, c])
+        if best_col[r] != c or sim < 0:
+            continue
+        if sim >= PARAPHRASE_EMBEDDING_COSINE or (
+            anchored and sim >= PARAPHRASE_EMBEDDING_COSINE_ANCHORED and near_anchor_diagonal(i, int(j), copies)
+        ):
+            found.append(SentenceMatch(i, int(j), "paraphrase", sim))
+    return found
+
+
+def align_sentences(
+    left_profile: Profile, right_profile: Profile, embedder: SentenceEmbeddings | None = None
+) -> list[SentenceMatch]:
     """Copied sentence pairs (any number per sentence) and paraphrased ones (mutual best only).
 
     Paraphrase similarity is loose, so a sentence pairs only with the one it is most similar
     to on both sides, and the cosine threshold drops only once copied sentences have shown
-    that one document reuses the other.
+    that one document reuses the other. Paraphrase is judged by sentence embeddings when an
+    ``embedder`` is given, else by lexical cosine.
     """
     left, right = left_profile.sentences, right_profile.sentences
     cos = (left_profile.vectors @ right_profile.vectors.T).toarray()
@@ -468,6 +560,8 @@ def align_sentences(left_profile: Profile, right_profile: Profile) -> list[Sente
         )
         if similar and len(set(left[i].content) & set(rs.content)) >= MIN_SHARED_CONTENT_WORDS:
             matches.append(SentenceMatch(i, j, "paraphrase", float(cos[i, j])))
+    if embedder is not None:
+        matches += embedded_paraphrases(left_profile, right_profile, cos, matches, anchors, embedder, anchored)
     return sorted(matches, key=lambda m: (m.right, m.left))
 
 
@@ -490,16 +584,22 @@ def chars(sentences: Iterable[Sentence]) -> int:
     return sum(s.end - s.start for s in sentences)
 
 
-def align(left_doc: Document, right_doc: Document, profiles: Mapping[str, Profile] | None = None) -> PairAlignment:
+def align(
+    left_doc: Document,
+    right_doc: Document,
+    profiles: Mapping[str, Profile] | None = None,
+    embedder: SentenceEmbeddings | None = None,
+) -> PairAlignment:
     """Align two documents sentence by sentence; ``profiles`` come from ``profile_documents``.
 
     Without profiles the pair is profiled alone, with an IDF from the two documents only.
+    ``embedder`` judges paraphrase by sentence embeddings (lexical cosine without one).
     """
     if not profiles or left_doc.id not in profiles or right_doc.id not in profiles:
         profiles = profile_documents([left_doc, right_doc])
     lp, rp = profiles[left_doc.id], profiles[right_doc.id]
     left, right = lp.sentences, rp.sentences
-    matches = align_sentences(lp, rp)
+    matches = align_sentences(lp, rp, embedder)
     result = PairAlignment(left_doc.id, right_doc.id, matches)
     if not matches:
         return result
@@ -517,7 +617,8 @@ def align(left_doc: Document, right_doc: Document, profiles: Mapping[str, Profil
     copies = [m for m in matches if m.kind != "paraphrase"]
     result.copied_sentences, result.copied_narrative_words = shared_narrative(copies, left, right)
     result.order_share = order_share(matches)
-    para_sims = [m.similarity for m in matches if m.kind == "paraphrase"]
+    # lexical cosine even for pairs found by embeddings: the link gate was set on it
+    para_sims = [float(lp.vectors[m.left].multiply(rp.vectors[m.right]).sum()) for m in matches if m.kind == "paraphrase"]
     result.paraphrase_similarity = sum(para_sims) / len(para_sims) if para_sims else 0.0
     result.paraphrased_sentences, _ = shared_narrative([m for m in matches if m.kind == "paraphrase"], left, right)
     result.left_quoted_words = sum(left[i].quoted_words for i in left_para)
@@ -763,12 +864,24 @@ def exact_groups(docs: list[Document], duplicate_of: Mapping[str, str]) -> list[
     return [sorted([by_id[first], *dups], key=lambda d: d.id) for first, dups in by_first.items()]
 
 
-def find_reuse(docs: list[Document], involving: set[str] | None = None, found: Candidates | None = None) -> list[ReuseLink]:
+# ``encoder`` value asking find_reuse to load the sentence-embedding model if it is installed.
+LOAD_ENCODER = "installed"
+
+
+def find_reuse(
+    docs: list[Document],
+    involving: set[str] | None = None,
+    found: Candidates | None = None,
+    encoder: SentenceEncoder | SentenceEmbeddings | str | None = LOAD_ENCODER,
+) -> list[ReuseLink]:
     """All reuse among the documents: exact, near, copy, paraphrase and internal links.
 
     With ``involving``, only the links that touch one of those documents (candidates and
     word statistics still come from all documents, so those links are the ones a full run
-    makes); ``found`` passes candidates already computed for ``docs``.
+    makes); ``found`` passes candidates already computed for ``docs``. ``encoder`` judges
+    paraphrase by sentence embeddings: by default the model is loaded when its packages are
+    installed and there are pairs to align; None aligns paraphrase lexically; a
+    ``SentenceEmbeddings`` reuses (and keeps) the embeddings it already holds.
     """
     links: list[ReuseLink] = []
     by_id = {d.id: d for d in docs}
@@ -796,9 +909,14 @@ def find_reuse(docs: list[Document], involving: set[str] | None = None, found: C
     involved = sorted({x for pair in pairs for x in pair})
     unique = len(docs) - len(found.duplicate_of)
     profiles = profile_documents([by_id[x] for x in involved], found.document_frequency, unique)
+    if encoder == LOAD_ENCODER:
+        encoder = try_load_encoder() if pairs else None
+    embedder = encoder if isinstance(encoder, SentenceEmbeddings) else None
+    if isinstance(encoder, SentenceEncoder):
+        embedder = SentenceEmbeddings(encoder)
     for x, y in pairs:
         left, right = by_id[x], by_id[y]
-        al = align(left, right, profiles)
+        al = align(left, right, profiles, embedder)
         if not al.is_reuse():
             continue
         original, evidence = choose_original(left, right, al)
@@ -823,7 +941,12 @@ def find_reuse(docs: list[Document], involving: set[str] | None = None, found: C
     return links
 
 
-def update_reuse(previous: list[ReuseLink], docs: list[Document], new_ids: set[str]) -> list[ReuseLink]:
+def update_reuse(
+    previous: list[ReuseLink],
+    docs: list[Document],
+    new_ids: set[str],
+    encoder: SentenceEncoder | SentenceEmbeddings | str | None = LOAD_ENCODER,
+) -> list[ReuseLink]:
     """The links of ``docs`` after ``new_ids`` joined them, from the ``previous`` links.
 
     Sketching every document again is the cheap part; only pairs touching a new document
@@ -838,7 +961,7 @@ def update_reuse(previous: list[ReuseLink], docs: list[Document], new_ids: set[s
         if any(d.id in new_ids for d in group):
             touched.update(d.id for d in group)
     kept = [link for link in previous if link.source_document_id not in touched and link.target_document_id not in touched]
-    return kept + find_reuse(docs, touched, found)
+    return kept + find_reuse(docs, touched, found, encoder)
 
 
 class DisjointSets:
