@@ -108,3 +108,26 @@ def test_changed_knowledge_rebuilds_the_corpus(tmp_path, ctx):
         pipeline.run([SEEDS], store, ctx)
         store.db.execute("UPDATE meta SET value = 'made by other stages' WHERE key = 'corpus_config'")
         assert pipeline.run([SEEDS], store, ctx).corpus == "rebuilt"
+
+
+def test_two_worker_processes_store_what_one_process_stores(tmp_path, monkeypatch):
+    monkeypatch.setattr(pipeline, "BATCH_SIZE", 2)  # three batches to share out
+    fast = pipeline.Context.default(ner="fast")
+    stored = {}
+    for workers in (1, 2):
+        with Store(tmp_path / f"{workers}.db") as store:
+            report = pipeline.run([SEEDS], store, fast, workers=workers)
+            assert (report.added, report.errors) == (5, [])
+            corpus = store.corpus()
+        stored[workers] = ([(d.id, d.clean_text, d.mentions, d.quotes, d.published) for d in corpus.documents],
+                           [e.document_ids for e in corpus.events])
+    assert stored[1] == stored[2]
+    assert len(stored[2][1]) == 4
+
+
+def test_the_ner_engine_is_part_of_what_made_the_results(tmp_path):
+    with Store(tmp_path / "s.db") as store:
+        pipeline.run([SEEDS], store, pipeline.Context.default(ner="fast"))
+        assert pipeline.run([SEEDS], store, pipeline.Context.default()).corpus == "rebuilt"
+    with pytest.raises(ValueError, match="unknown NER engine"):
+        pipeline.Context.default(ner="regex")

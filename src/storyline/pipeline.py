@@ -10,8 +10,10 @@ the rest of the batch goes on.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from datetime import date
 from pathlib import Path
 
@@ -20,8 +22,14 @@ from .errors import StageError, StorylineError
 from .ingest import JsonlFields, ingest
 from .knowledge import Knowledge, load_knowledge
 from .model import Corpus, Document
-from .nlp import load_nlp
+from .nlp import load_fast_nlp, load_nlp
 from .store import Store
+
+
+# The named-entity engines the extract stage can use: spaCy's small English model, or
+# storyline's rule and gazetteer NER (nlp.FastNER: about 20 times the stage's speed, as good
+# on the seeds, the entity gold set and PolNeAR speakers; see bench/entities.py).
+NER_ENGINES = ("spacy", "fast")
 
 
 @dataclass
@@ -30,6 +38,7 @@ class Context:
 
     knowledge: Knowledge
     nlp_loader: Callable[[], object] = load_nlp
+    ner: str = "spacy"  # which of NER_ENGINES nlp_loader loads; recorded with stored results
     _nlp: object | None = field(default=None, repr=False)
 
     @property
@@ -39,8 +48,21 @@ class Context:
         return self._nlp
 
     @classmethod
-    def default(cls, knowledge_dirs: list[Path] | None = None) -> Context:
-        return cls(knowledge=load_knowledge(knowledge_dirs or ()))
+    def default(cls, knowledge_dirs: list[Path] | None = None, ner: str = "spacy") -> Context:
+        if ner not in NER_ENGINES:
+            raise ValueError(f"unknown NER engine {ner!r}; one of {', '.join(NER_ENGINES)}")
+        knowledge = load_knowledge(knowledge_dirs or ())
+        loader = partial(load_fast_nlp, knowledge) if ner == "fast" else load_nlp
+        return cls(knowledge=knowledge, nlp_loader=loader, ner=ner)
+
+    def __getstate__(self) -> dict:
+        """Sent to worker processes without a loaded model: each worker loads its own."""
+        return {**self.__dict__, "_nlp": None}
+
+    @property
+    def version(self) -> str:
+        """What made a document's or the corpus's results: the stages and the NER engine."""
+        return f"{PIPELINE_VERSION}+ner.{self.ner}"
 
 
 @dataclass(frozen=True)
@@ -157,6 +179,33 @@ def process_documents(docs: list[Document], ctx: Context) -> tuple[list[Document
     return docs, errors
 
 
+def processed_batches(batches: list[list[Document]], ctx: Context, workers: int = 1) -> Iterator[tuple[list[Document], list[StageError]]]:
+    """``process_documents`` over each batch, in order; over ``workers`` processes when above one.
+
+    Batches are independent (a batch's chrome lines are found within it), so the results are
+    the same whatever the number of workers; each worker loads the language model once.
+    """
+    if workers <= 1 or len(batches) <= 1:
+        yield from (process_documents(batch, ctx) for batch in batches)
+        return
+    with ProcessPoolExecutor(workers, initializer=start_worker, initargs=(ctx,)) as pool:
+        yield from pool.map(process_in_worker, batches)
+
+
+# A worker process's own Context (each process of the pool has one; the parent never sets it).
+_worker_context: Context | None = None
+
+
+def start_worker(ctx: Context) -> None:
+    global _worker_context
+    _worker_context = ctx
+
+
+def process_in_worker(batch: list[Document]) -> tuple[list[Document], list[StageError]]:
+    assert _worker_context is not None, "process_in_worker runs in a pool started with start_worker"
+    return process_documents(batch, _worker_context)
+
+
 def as_stage_error(stage: DocumentStage, exc: Exception, doc: Document) -> StageError:
     if isinstance(exc, StageError):
         return exc
@@ -210,8 +259,8 @@ class RunReport:
 
 
 def corpus_config(ctx: Context) -> str:
-    """Changes when the stages or the knowledge change: then stored corpus results are stale."""
-    key = "\n".join([PIPELINE_VERSION, str(ctx.knowledge.version)])
+    """Changes when the stages, the NER engine or the knowledge change: then stored corpus results are stale."""
+    key = "\n".join([ctx.version, str(ctx.knowledge.version)])
     return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
@@ -224,6 +273,7 @@ def run(
     on_stage: Callable[[str], None] | None = None,
     jsonl_fields: JsonlFields | None = None,
     rebuild: bool = False,
+    workers: int = 1,
 ) -> RunReport:
     """Ingest ``paths`` into ``store`` and bring every derived result up to date; incremental.
 
@@ -236,13 +286,15 @@ def run(
     report = RunReport(read=len(ingested.documents), already_stored=len(ingested.documents) - len(new))
     report.errors.extend(ingested.errors)
     report.repeats = ingested.repeats
-    for start in range(0, len(new), BATCH_SIZE):
-        done, failed = process_documents(new[start : start + BATCH_SIZE], ctx)
-        store.save_documents(done, PIPELINE_VERSION)
+    batches = [new[start : start + BATCH_SIZE] for start in range(0, len(new), BATCH_SIZE)]
+    finished = 0
+    for batch, (done, failed) in zip(batches, processed_batches(batches, ctx, workers)):
+        store.save_documents(done, ctx.version)
         report.added += len(done)
         report.errors.extend(failed)
+        finished += len(batch)
         if on_batch:
-            on_batch(min(start + BATCH_SIZE, len(new)), len(new))
+            on_batch(finished, len(new))
     store.save_errors(report.errors)
     config = corpus_config(ctx)
     built_config, built = store.corpus_state()
