@@ -125,9 +125,15 @@ def test_two_worker_processes_store_what_one_process_stores(tmp_path, monkeypatc
     assert len(stored[2][1]) == 4
 
 
-def test_the_ner_engine_is_part_of_what_made_the_results(tmp_path):
+def test_the_ner_engine_is_part_of_what_made_the_results(tmp_path, ctx):
+    fast = pipeline.Context.default(ner="fast")
     with Store(tmp_path / "s.db") as store:
-        pipeline.run([SEEDS], store, pipeline.Context.default(ner="fast"))
-        assert pipeline.run([SEEDS], store, pipeline.Context.default()).corpus == "rebuilt"
+        pipeline.run([SEEDS], store, fast)
+        report = pipeline.run([SEEDS], store, ctx)  # another engine: the corpus is rebuilt, documents stay
+        assert (report.corpus, report.reprocessed, report.added) == ("rebuilt", 0, 0)
+        report = pipeline.run([SEEDS], store, ctx, rebuild=True)  # and with --rebuild they are redone
+        assert (report.corpus, report.reprocessed, report.added) == ("rebuilt", 5, 0)
+        assert store.documents_not_made_by(ctx.version) == []
+        assert pipeline.run([SEEDS], store, ctx, rebuild=True).reprocessed == 0
     with pytest.raises(ValueError, match="unknown NER engine"):
         pipeline.Context.default(ner="regex")

@@ -69,7 +69,7 @@ def run(
     ] = None,
     id_field: Annotated[list[str] | None, typer.Option("--id-field", help="JSONL field(s) holding the record id.")] = None,
     rebuild: Annotated[
-        bool, typer.Option("--rebuild", help="Recompute corpus results (reuse, events, ...) from all documents instead of updating them.")
+        bool, typer.Option("--rebuild", help="Recompute corpus results from all documents, and redo documents that other stages or another --ner made.")
     ] = False,
     ner: Annotated[
         NerEngine, typer.Option("--ner", help="Named entities from spaCy's small English model, or storyline's ~20x faster rule and gazetteer NER.")
@@ -109,7 +109,8 @@ def run(
         err.print(f"same text as {first}, read once: {path}", markup=False)
     err.print(
         f"{report.read} documents read, {report.added} added, {report.already_stored} already stored, "
-        f"{len(report.errors)} problems; corpus {report.corpus} ({db})",
+        + (f"{report.reprocessed} reprocessed, " if report.reprocessed else "")
+        + f"{len(report.errors)} problems; corpus {report.corpus} ({db})",
         markup=False,
     )
 

@@ -256,6 +256,7 @@ class RunReport:
     errors: list[StorylineError] = field(default_factory=list)
     repeats: list[tuple[str, str]] = field(default_factory=list)  # (path, path read before with the same text)
     corpus: str = "unchanged"  # unchanged | updated (from the added documents) | rebuilt
+    reprocessed: int = 0  # stored documents run through the document stages again (rebuild)
 
 
 def corpus_config(ctx: Context) -> str:
@@ -278,7 +279,8 @@ def run(
     """Ingest ``paths`` into ``store`` and bring every derived result up to date; incremental.
 
     Corpus results are updated from the added documents when the stored ones were made by the
-    same stages and knowledge, rebuilt from all documents otherwise (or when ``rebuild``).
+    same stages and knowledge, rebuilt from all documents otherwise. ``rebuild`` also runs the
+    document stages again on stored documents that other stages or another NER engine made.
     """
     ingested = ingest(paths, sidecar, jsonl_fields)
     stored = store.document_ids()
@@ -286,15 +288,18 @@ def run(
     report = RunReport(read=len(ingested.documents), already_stored=len(ingested.documents) - len(new))
     report.errors.extend(ingested.errors)
     report.repeats = ingested.repeats
-    batches = [new[start : start + BATCH_SIZE] for start in range(0, len(new), BATCH_SIZE)]
+    stale = store.documents_not_made_by(ctx.version) if rebuild else []
+    report.reprocessed = len(stale)
+    todo = stale + new
+    batches = [todo[start : start + BATCH_SIZE] for start in range(0, len(todo), BATCH_SIZE)]
     finished = 0
     for batch, (done, failed) in zip(batches, processed_batches(batches, ctx, workers)):
         store.save_documents(done, ctx.version)
-        report.added += len(done)
+        report.added += sum(d.id not in stored for d in done)
         report.errors.extend(failed)
         finished += len(batch)
         if on_batch:
-            on_batch(finished, len(new))
+            on_batch(finished, len(todo))
     store.save_errors(report.errors)
     config = corpus_config(ctx)
     built_config, built = store.corpus_state()

@@ -270,6 +270,11 @@ class Store:
         rows = self.db.execute("SELECT data FROM documents ORDER BY id")
         return [from_data(Document, json.loads(data)) for (data,) in rows]
 
+    def documents_not_made_by(self, pipeline_version: str) -> list[Document]:
+        """Stored documents whose results other stages (or another NER engine) made."""
+        rows = self.db.execute("SELECT data FROM documents WHERE pipeline_version != ? ORDER BY id", (pipeline_version,))
+        return [from_data(Document, json.loads(data)) for (data,) in rows]
+
     # errors met while reading and processing inputs
     def save_errors(self, errors: list[StorylineError]) -> None:
         with self.atomic() as db:
