@@ -171,7 +171,7 @@ def test_named_days_are_not_weekdays():
 
 
 def test_may_and_march_as_words_are_not_months():
-    assert values("He may march on. Troops march in May.") == {"May": "2025-05"}
+    assert values("He may march on. Troops march in May.") == {"May": "2026-05"}  # within 3 months: the coming May
 
 
 def test_hostile_input_is_fast_and_bounded():
@@ -254,3 +254,25 @@ if __name__ == "__main__":
     print(f"{c}/{n} = {c / n:.3f}")
     for k, v in Counter(misses).most_common(80):
         print(v, k)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a period that has ended ends on or before the reference, however near the next one is
+        ("Revenue for the year ended March 31 was $76 million.", {"the year": "P1Y", "March 31": "1989-03-31"}),
+        # a capitalised preposition keeps 'March' a month, and 'the following month' counts from it
+        ("In March, it got an offer. The following month, it was put up for sale.", {"March": "1989-03", "The following month": "1989-04"}),
+        # comparisons with the quarter reported, a year back
+        (
+            "Net rose in the third quarter to $5 million from $4 million in the corresponding period last year.",
+            {"the third quarter": "1989-Q3", "the corresponding period last year": "1988-Q3"},
+        ),
+        ("Sales in the third quarter beat last year's quarter.", {"the third quarter": "1989-Q3", "last year's quarter": "1988-Q3"}),
+        ("For the quarter a year ago, it earned $16 million.", {"the quarter a year ago": "1988-Q3"}),
+        # results over nine months compared with a year earlier: the year before, not a quarter
+        ("For the nine months, it earned $18.9 million, compared with a loss of $9.7 million a year earlier.", {"the nine months": "P9M", "a year earlier": "1988"}),
+    ],
+)
+def test_earnings_report_comparisons(text: str, expected: dict[str, str]) -> None:
+    assert values(text, date(1989, 10, 27)) == expected

@@ -39,12 +39,14 @@ FUTURE_CUE_AFTER_WORDS = 1
 YEAR_END_PAST_MONTHS = 6
 # A bare month this few months after the reference month means the coming one: news names a
 # month gone almost a year as "last November". TimeBank tune split, DATE values right:
-# 0 -> 459, 1 -> 460, 2 and 3 -> 461, 4 -> 460, 6 -> 458.
-MONTHS_AHEAD_AS_COMING = 2
+# 0 -> 459, 1 -> 460, 2 and 3 -> 461, 4 -> 460, 6 -> 458; whole set: 2 -> 891, 3 -> 892, 4 -> 891.
+MONTHS_AHEAD_AS_COMING = 3
 # "a year ago" refers back to a quarter named at most this far before (about three
 # sentences of an earnings report); TimeBank tune split: 600-3000 all score alike.
 QUARTER_ANAPHORA_CHARS = 1000
 QUARTER_VALUE = re.compile(r"\d{4}-Q[1-4]")
+# results for a stretch longer than a quarter ("the nine months", "the first half")
+LONGER_PERIOD_CUE = re.compile(r"\b(?:six|nine|\d{1,2})\s+months\b|\b(?:first|second)\s+half\b", re.IGNORECASE)
 # a sentence reporting results: money amounts or per-share figures
 RESULTS_CUE = re.compile(r"[$\u00a3\u20ac]|\b(?:cents?|a share|billion|million)\b", re.IGNORECASE)
 
@@ -185,6 +187,10 @@ def resolve_in_order(parsed: list[ParsedTimex], reference: date | None) -> list[
         if p.kind == "reported_quarter" and p.year and last_quarter and p.start - last_quarter[0] <= QUARTER_ANAPHORA_CHARS:
             value = f"{p.year:04d}-Q{last_quarter[1][-1]}"
             evidence = f"{p.text!r}: the quarter named before ({last_quarter[1]}) in {p.year}"
+        elif p.kind == "reported_quarter" and p.offset and _completed_quarter_named(last_quarter, p.start, reference):
+            year, q = last_quarter[1].split("-Q")
+            value = f"{int(year) - 1:04d}-Q{q}"  # "the year-ago period": the quarter named, a year back
+            evidence = f"{p.text!r}: the quarter named before ({last_quarter[1]}) a year back"
         derived = p.kind == "reported_quarter" and (p.year or p.offset)  # told against the quarter named
         if value and QUARTER_VALUE.fullmatch(value) and not (year_back or derived):
             last_quarter = (p.end, value)
@@ -194,6 +200,15 @@ def resolve_in_order(parsed: list[ParsedTimex], reference: date | None) -> list[
             focus = named
         out.append((value, evidence))
     return out
+
+
+def _completed_quarter_named(last_quarter: tuple[int, str] | None, at: int, reference: date | None) -> bool:
+    """Whether a quarter named shortly before ``at`` has ended by the reference: results
+    are reported for such quarters, so "the year-ago period" compares with it (a quarter
+    still under way or forecast, "into the fourth quarter", is not the one reported)."""
+    if last_quarter is None or reference is None or at - last_quarter[0] > QUARTER_ANAPHORA_CHARS:
+        return False
+    return last_quarter[1] < f"{reference.year:04d}-Q{(reference.month + 2) // 3}"
 
 
 @dataclass(frozen=True)
@@ -352,8 +367,10 @@ def _rules() -> list[tuple[str, re.Pattern]]:
         (
             "reported_quarter",
             re.compile(
-                rf"\bthe\s+(?:(?P<ago>(?:year-(?:ago|earlier)|prior-year)\s+)|(?P<y>{_YEAR})(?:'s)?\s+)?(?:latest\s+|recent\s+|just-ended\s+|fiscal\s+)?"
-                r"(?:quarter|period)\b",
+                rf"\bthe\s+(?:(?P<cmp>same|corresponding|comparable|like)\s+)?"
+                rf"(?:(?P<ago>(?:year-(?:ago|earlier)|prior-year)\s+)|(?P<y>{_YEAR})(?:'s)?\s+)?(?:latest\s+|recent\s+|just-ended\s+|fiscal\s+)?"
+                r"(?:quarter|period)\b(?P<ago2>\s+(?:(?:of\s+)?last\s+year|a\s+year\s+(?:ago|earlier)))?"
+                r"|\blast\s+year['\u2019]?s\s+(?P<ago3>quarter|period)\b",
                 ci,
             ),
         ),
@@ -373,7 +390,7 @@ def _rules() -> list[tuple[str, re.Pattern]]:
             re.compile(rf"\b(?:the\s+(?:latest\s+|full\s+)?)?(?P<n>{_NUM})(?:\s+(?:more|additional|straight|consecutive))?(?:\s+|-)(?P<u>{_UNIT})(?:-long)?\b(?![\s-]+old\b)", ci),
         ),
         ("duration", re.compile(r"\b(?:the\s+)?(?P<u>days|weeks|months|years)\s+(?:ahead|to\s+come)\b", ci)),
-        ("month", re.compile(rf"(?:\b(?P<pre>early|late|mid-?|last|next|this|in|by|until|since|of|from|through)\s+)?(?P<m>{_MONTH})(?![\w])")),
+        ("month", re.compile(rf"(?:\b(?P<pre>(?i:early|late|mid-?|last|next|this|in|by|until|since|of|from|through))\s+)?(?P<m>{_MONTH})(?![\w])")),
         ("year", re.compile(rf"(?<![\w$\u00a3\u20ac.,/-])(?:(?P<pre>fiscal|mid-|early|late)\s*)?(?P<y>{_YEAR})(?![\w%/-]|[.,]\d)")),
         ("year", re.compile(rf"(?:\bthe\s+year\s+)?(?P<y>{_SPELLED_YEAR})", ci)),
     ]
@@ -413,6 +430,7 @@ SCHEDULED_BEFORE = re.compile(r"\b(?:expected|scheduled|slated|due(?:\s+(?:out|b
 MODAL_BEFORE = re.compile(r"\b(?:will|would|could|might|may|can|shall|should|must)\s+$", re.IGNORECASE)
 PAST_PERFECT = re.compile(r"\bhad\b|\b\w+'d\b", re.IGNORECASE)
 COMPARISON_BEFORE = re.compile(r"\b(?:compared\s+(?:with|to)|from|than|over|versus|vs\.?|against|with)\s+$", re.IGNORECASE)
+ENDED_BEFORE = re.compile(r"\b(?:ended|closed)\s+(?:on\s+)?$", re.IGNORECASE)
 DAY_MODIFIER_BEFORE = re.compile(r"\b(?:early|late|later|earlier)\s+$", re.IGNORECASE)
 MODIFIER_LOOKBACK_CHARS = 30
 
@@ -511,7 +529,9 @@ def _parse_match(kind: str, m: re.Match, text: str) -> ParsedTimex | None:
         day = _day(g["d1"] or g["d2"])
         if (g["m2"] or "").lower().rstrip(".") in ("may", "march") and not (g["m2"] or "")[0].isupper():
             return None
-        return ParsedTimex(**base, month=month, day=day)
+        # "the year ended March 31": a period that has ended, so a day on or before the reference
+        ended = ENDED_BEFORE.search(text, max(0, start - MODIFIER_LOOKBACK_CHARS), start)
+        return ParsedTimex(**base, month=month, day=day, modifier="ended" if ended else None)
     if kind == "season":
         word = g["s"].lower()
         if word == "fall" and not (g["det"] or g["y"] or g["mod"]):
@@ -592,13 +612,14 @@ def _parse_match(kind: str, m: re.Match, text: str) -> ParsedTimex | None:
             return ParsedTimex(**base, fixed=f"19{g['s']}")
         return ParsedTimex(**base, fixed=f"{g['c']}{g['d']}")
     if kind == "reported_quarter":
-        if re.fullmatch(r"the\s+period", m.group(), re.IGNORECASE):
-            return None  # "the period" alone is too vague
+        ago = bool(g["ago"] or g["ago2"] or g["ago3"])
+        if re.fullmatch(r"the\s+period", m.group(), re.IGNORECASE) or (g["cmp"] and not ago):
+            return None  # "the period", "the same period" alone are too vague
         # earnings news: "the quarter" is the last one completed; "year-ago" a year before it
         if g["y"] and m.group().lower().endswith("period"):
             return None  # "the 1988 period" is as often the year as a quarter
         # "the 1988 quarter": the quarter reported, in the year named
-        return ParsedTimex(**base, unit="reported_quarter", offset=-4 if g["ago"] else 0, year=int(g["y"]) if g["y"] else None)
+        return ParsedTimex(**base, unit="reported_quarter", offset=-4 if ago else 0, year=int(g["y"]) if g["y"] else None)
     if kind in ("quarter", "half"):
         q = {"first": 1, "second": 2, "third": 3, "fourth": 4}.get(g["o"].lower()) or int(g["o"][0])
         lead = re.match(r"the\s+(?=\w+-(?:quarter|half)\b)", m.group(), re.IGNORECASE)
@@ -643,10 +664,13 @@ DECADE_WORDS = {w: i for i, w in enumerate("twenties thirties forties fifties si
 
 def _quarter_context(text: str, start: int, end: int) -> str | None:
     """ "quarter" when the sentence compares quarterly results ("a year ago" = that quarter),
+    "period" when it compares results over a longer stretch (the year before is meant),
     "results" when it reports figures (a quarter named just before may be the one meant)."""
     lo, hi = sentence_bounds(text, start, end, limit=300)
     if re.search(r"\bquarter", text[lo:hi], re.IGNORECASE):
         return "quarter"
+    if LONGER_PERIOD_CUE.search(text, lo, hi):
+        return "period"  # "for the nine months, ... a year earlier": the year before, not a quarter
     return "results" if RESULTS_CUE.search(text, lo, hi) else None
 
 
@@ -802,7 +826,7 @@ def resolve_timex(p: ParsedTimex, reference: date | None) -> tuple[str | None, s
         value, evidence = _resolve_weekday(p, reference)
         return (value + p.clock if value and p.clock else value), evidence
     if p.kind == "monthday":
-        d = _year_for_month_day(p.month, p.day, reference, p.tense)
+        d = _year_for_month_day(p.month, p.day, reference, p.tense, ended=p.modifier == "ended")
         if d is None:
             return None, "not a calendar date"
         how = _dir(p.tense) if p.tense == "future" else "nearest to reference"
@@ -930,17 +954,18 @@ def _pick(options: list[date], ref: date, tense: str) -> date:
     return max(before) if before else min(options)
 
 
-def _year_for_month_day(month: int, day: int, ref: date, tense: str) -> date | None:
+def _year_for_month_day(month: int, day: int, ref: date, tense: str, ended: bool = False) -> date | None:
     """A printed day-month without a year: the occurrence nearest the reference.
 
     News prints "Dec. 15" for days both just past and just ahead (payment dates,
     meetings), so unlike a bare weekday the nearest occurrence is the better guess;
-    an explicit future cue still forces one on or after the reference.
+    an explicit future cue still forces one on or after the reference, and the end of a
+    period that has ended ("the year ended March 31") one on or before it.
     """
     options = [date(y, month, day) for y in (ref.year - 1, ref.year, ref.year + 1) if is_calendar_date(y, month, day)]
     if not options:
         return None
-    if tense == "future":
+    if tense == "future" or ended:
         return _pick(options, ref, tense)
     return min(options, key=lambda d: (abs((d - ref).days), d > ref))
 
