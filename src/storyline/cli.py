@@ -180,9 +180,9 @@ def dedup_command(
     report = dedup.dedup(paths)
     for error in report.errors:
         err.print(f"error: {error}", markup=False)
-    text = dedup.render_json(report) if format is DedupFormat.json else dedup.render_text(report)
-    if text:
-        out.print(text, markup=False)
+    for line in dedup.json_lines(report) if format is DedupFormat.json else dedup.text_lines(report):
+        out.print(line, markup=False)
+    report.close()
 
 
 @app.command("dates")
