@@ -8,12 +8,17 @@ threshold of a sweep) and exact Jaccard of 5-word shingles over all pairs (best 
 Pairs: two documents sharing at least MIN_SHARED_SENTENCES source sentences are positive
 ("rewrite" when either is a rewrite, else "copy"), pairs sharing none are negative, pairs
 sharing one are left out; ECB+ reports of the same event are left out too (they may really
-share wire copy); ECB+ reports of the other event of their topic are hard negatives.
+share wire copy); ECB+ reports of the other event of their topic are hard negatives, and so
+are independent stories carrying the same quoted sentence (reported on their own line).
+Storyline runs twice, with lexical paraphrase alignment and with sentence embeddings, and the
+embedding cost (sentences embedded, sentences/s) is printed beside the time ratio.
 Span F1: over (original, derived) pairs, tokens of both documents inside aligned spans
 against tokens of the sentences that really travelled.
 
     .venv/bin/python bench/provenance_quality.py            # full set
     .venv/bin/python bench/provenance_quality.py --quick    # small set
+    .venv/bin/python bench/provenance_quality.py --part tune --families 100 --ecb-topics 5   # where thresholds were set
+    .venv/bin/python bench/provenance_quality.py --part check --families 100 --ecb-topics 5  # held out
 """
 
 from __future__ import annotations

@@ -4,7 +4,10 @@ Real article bodies (AEB and WCXB ground truth, PolNeAR texts) are copied the wa
 aggregators and rewriters copy: boilerplate added, paragraphs dropped or reordered,
 headline and lead rewritten, lines re-wrapped, typos, a few paragraphs pasted into another
 story, and whole sentence-level rewrites. Every generated sentence remembers which source
-sentence it came from, so pair labels and aligned spans are known exactly.
+sentence it came from, so pair labels and aligned spans are known exactly. Hard negatives:
+independent stories that print the same quoted sentence (an article's quote pasted into
+another story, or into an ECB+ report of the other event of its topic).
+``in_part`` splits articles and ECB+ topics into a tune and a check half.
 
 Everything is driven by a seeded ``random.Random``: the same seed gives the same set.
 """
