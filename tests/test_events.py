@@ -1,7 +1,10 @@
 """Event clustering, the cluster command and event coding, on the seeds and small fixtures."""
 
 import json
+from dataclasses import replace
 from datetime import date
+
+import numpy as np
 
 import pytest
 from typer.testing import CliRunner
@@ -113,3 +116,56 @@ def test_a_sentence_is_coded_by_its_first_realised_trigger(sentence, kind, mode)
 
 def test_no_trigger_no_coding():
     assert coding.code_sentence("The weather was mild and the river was calm.", []) is None
+
+
+def test_seed_reports_group_into_their_four_events(seed_corpus):
+    paths = {d.id: d.path.split("/")[-1] for d in seed_corpus.documents}
+    groups = sorted(sorted(paths[i] for i in e.document_ids) for e in seed_corpus.events)
+    assert len(groups) == 4 and sum(map(len, groups)) == 5
+    (pair,) = [g for g in groups if len(g) == 2]
+    assert pair[0].startswith("000") and pair[1].startswith("001")  # the rewrite joins AP's original
+
+
+def test_heads_about_different_people_are_two_events_even_with_shared_topic_words():
+    fight = "{} stopped {} in the seventh round to retain the heavyweight title belts on Saturday night in Germany."
+    a = events.ClusterItem("a", fight.format("Wladimir Klitschko", "Hasim Rahman"), fight.format("Wladimir Klitschko", "Hasim Rahman"),
+                           frozenset({"wladimir klitschko", "hasim rahman"}), frozenset({"wladimir klitschko", "hasim rahman"}),
+                           lead_people=frozenset({"wladimir klitschko", "hasim rahman"}))
+    b = events.ClusterItem("b", fight.format("Wladimir Klitschko", "Tony Thompson"), fight.format("Wladimir Klitschko", "Tony Thompson"),
+                           frozenset({"wladimir klitschko", "tony thompson"}), frozenset({"wladimir klitschko", "tony thompson"}),
+                           lead_people=frozenset({"wladimir klitschko", "tony thompson"}))
+    assert events.absent_protagonist(a, b.name_words) and events.absent_protagonist(b, a.name_words)
+    vectors = events.text_vectors([a, b])
+    pairs = np.array([[0, 1]])
+    without = replace(a, lead_people=frozenset())
+    assert events.pair_scores(vectors, [a, b], pairs)[0] == pytest.approx(
+        events.pair_scores(vectors, [without, b], pairs)[0] - events.OTHER_PROTAGONISTS_PENALTY)
+
+
+def test_update_events_keeps_existing_ids_and_adds_new_documents():
+    existing = [events.EventState("ev_call", (item("a", CALL, "2026-02-04"),)),
+                events.EventState("ev_flood", (item("f", FLOOD, "2024-06-02"),))]
+    new = [item("b", CALL, "2026-02-05"), item("c", CALL, "2022-12-30"), item("g", FLOOD + " Rivers rose again.", "2024-06-03"),
+           item("h", "Completely unrelated harvest festival draws crowds to village square.", "2024-09-01")]
+    out = events.update_events(existing, new)
+    assert out["ev_call"] == ["a", "b"] and out["ev_flood"] == ["f", "g"]
+    assert sorted(v for k, v in out.items() if k not in ("ev_call", "ev_flood")) == [["c"], ["h"]]
+    assert events.update_events(list(reversed(existing)), list(reversed(new))) == out
+
+
+def test_update_events_puts_a_new_copy_with_its_original_and_never_merges_old_events():
+    existing = [events.EventState("ev_1", (item("a", CALL, "2026-02-04"),)), events.EventState("ev_2", (item("b", CALL, "2026-02-04"),))]
+    out = events.update_events(existing, [item("c", FLOOD, "2026-02-04")], [("b", "c")])
+    assert out == {"ev_1": ["a"], "ev_2": ["b", "c"]}
+
+
+def test_incremental_batches_stay_close_to_clustering_all_at_once():
+    texts = [CALL, FLOOD, "Central bank raises interest rates by half a point to fight stubborn inflation in the eurozone.",
+             "Wildfire spreads across hills near Athens as firefighters battle strong winds and evacuate suburbs."]
+    items = [item(f"{k}{n}", text, "2025-03-0" + str(k + 1)) for k, text in enumerate(texts) for n in range(3)]
+    full = events.cluster_items(items, [])
+    state = []
+    for batch in (items[0::2], items[1::2]):
+        out = events.update_events(state, batch)
+        state = [events.EventState(e, tuple(i for i in items if i.id in m)) for e, m in out.items()]
+    assert sorted(sorted(m) for m in out.values()) == full
