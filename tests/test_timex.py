@@ -272,7 +272,27 @@ if __name__ == "__main__":
         ("For the quarter a year ago, it earned $16 million.", {"the quarter a year ago": "1988-Q3"}),
         # results over nine months compared with a year earlier: the year before, not a quarter
         ("For the nine months, it earned $18.9 million, compared with a loss of $9.7 million a year earlier.", {"the nine months": "P9M", "a year earlier": "1988"}),
+        ("It had a loss of $5 million, compared with a year-earlier loss of $6 million.", {"year-earlier": "1988-Q3"}),
+        # a comparison names no time the story moves to: 'earlier in the year' is this year's
+        (
+            "Net rose to $5 million from $4 million a year earlier. Rains came earlier in the year.",
+            {"a year earlier": "1988-Q3", "earlier in the year": "1989"},
+        ),
+        ("Earnings will fall in the last half of 1989 and the first two quarters of 1990.", {"the last half of 1989": "1989-H2", "the first two quarters of 1990": "1990-H1"}),
+        ("It will cut taxes in future quarters.", {"future quarters": "FUTURE_REF"}),
+        # 'last September' told in October would be 'last month': the September a year before
+        ("Helicopters crashed last September.", {"last September": "1988-09"}),
     ],
 )
 def test_earnings_report_comparisons(text: str, expected: dict[str, str]) -> None:
     assert values(text, date(1989, 10, 27)) == expected
+
+
+@pytest.mark.parametrize(
+    "span, value",
+    [("the time", "PAST_REF"), ("this crucial moment", "PRESENT_REF"), ("as soon as possible", "FUTURE_REF")],
+)
+def test_marked_general_references(span: str, value: str) -> None:
+    text = f"He said at {span} that it would work."
+    start = text.index(span)
+    assert resolve_span(text, start, start + len(span), REF).value == value

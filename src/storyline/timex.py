@@ -194,7 +194,9 @@ def resolve_in_order(parsed: list[ParsedTimex], reference: date | None) -> list[
         derived = p.kind == "reported_quarter" and (p.year or p.offset)  # told against the quarter named
         if value and QUARTER_VALUE.fullmatch(value) and not (year_back or derived):
             last_quarter = (p.end, value)
-        named = focus_of(value, p.text) if value and p.type in ("DATE", "TIME") else None
+        # a comparison with results ("up from $5 a year earlier") names no time the story moves to
+        compared = p.kind == "ago" and p.modifier in ("quarter", "results", "period") or derived
+        named = focus_of(value, p.text) if value and p.type in ("DATE", "TIME") and not compared else None
         # "that year" after "March 1995" keeps the month in focus for "the same month"
         if named and not (p.anchored and focus and UNIT_FINENESS[named.unit] > UNIT_FINENESS[focus.unit]):
             focus = named
@@ -326,7 +328,7 @@ def _rules() -> list[tuple[str, re.Pattern]]:
             ),
         ),
         ("clock", re.compile(rf"(?:\b(?:around|about)\s+)?\b{_CLOCK}(?:\s+(?P<w>yesterday|today|tomorrow|tonight))?", ci)),
-        ("ref", re.compile(r"\b(?P<w>right\s+now|now|currently|current|nowadays|at\s+present|these\s+days|recently|recent\s+(?:years|months|weeks|days|quarters)|recent|the\s+past|the\s+future|(?:the\s+)?coming\s+(?:years|months|weeks|days|quarters)|(?<=\bat\s)a\s+later\s+date|(?:the\s+)?(?:near|distant|foreseeable)\s+future)\b", ci)),
+        ("ref", re.compile(r"\b(?P<w>right\s+now|now|currently|current|nowadays|at\s+present|these\s+days|recently|recent\s+(?:years|months|weeks|days|quarters)|recent|the\s+past|the\s+future|(?:the\s+)?(?:coming|future)\s+(?:years|months|weeks|days|quarters)|(?<=\bat\s)a\s+later\s+date|(?:the\s+)?(?:near|distant|foreseeable)\s+future)\b", ci)),
         ("decade", re.compile(r"\b(?:the\s+)?(?:(?:early|mid-?|late)[\s-]*)?(?:(?P<c>1[6-9]|20)(?P<d>\d)0|['\u2019](?P<s>\d)0)['\u2019]?s\b", ci)),
         (
             "decade",
@@ -348,7 +350,7 @@ def _rules() -> list[tuple[str, re.Pattern]]:
             "half",
             re.compile(
                 rf"\b(?:the\s+)?(?:(?P<ago>year-(?:ago|earlier)|prior-year)\s+|(?P<y>{_YEAR})(?:'s)?\s+|(?P<det>this|last|next)\s+year'?s\s+)?"
-                rf"(?:fiscal\s+)?(?P<o>first|second|1st|2nd)[\s-]half\b(?:\s+of\s+(?:fiscal\s+)?(?P<y2>{_YEAR})\b|\s+of\s+(?P<ty>the|this|next|last)\s+year\b)?",
+                rf"(?:fiscal\s+)?(?:(?P<o>first|second|last|1st|2nd)[\s-]half|(?P<o2>first|last)\s+two\s+quarters)\b(?:\s+of\s+(?:fiscal\s+)?(?P<y2>{_YEAR})\b|\s+of\s+(?P<ty>the|this|next|last)\s+year\b)?",
                 ci,
             ),
         ),
@@ -387,7 +389,7 @@ def _rules() -> list[tuple[str, re.Pattern]]:
         # ages ("52 years old", "a 136-year-old firm") are not temporal expressions in TimeML corpora
         (
             "duration",
-            re.compile(rf"\b(?:the\s+(?:latest\s+|full\s+)?)?(?P<n>{_NUM})(?:\s+(?:more|additional|straight|consecutive))?(?:\s+|-)(?P<u>{_UNIT})(?:-long)?\b(?![\s-]+old\b)", ci),
+            re.compile(rf"\b(?:the\s+(?:latest\s+|full\s+)?)?(?P<n>{_NUM})(?:\s+(?:more|additional|straight|consecutive))?(?:\s+|-)(?P<u>{_UNIT})(?:-long)?\b(?![\s-]+old\b|-(?:ago|earlier)\b)", ci),
         ),
         ("duration", re.compile(r"\b(?:the\s+)?(?P<u>days|weeks|months|years)\s+(?:ahead|to\s+come)\b", ci)),
         ("month", re.compile(rf"(?:\b(?P<pre>(?i:early|late|mid-?|last|next|this|in|by|until|since|of|from|through))\s+)?(?P<m>{_MONTH})(?![\w])")),
@@ -575,7 +577,8 @@ def _parse_match(kind: str, m: re.Match, text: str) -> ParsedTimex | None:
             quarter = _quarter_context(text, start, end)
             # "up 5% from a year earlier" compares with the reporting period, not the date named before
             compared = COMPARISON_BEFORE.search(text, max(0, start - MODIFIER_LOOKBACK_CHARS), start)
-            return ParsedTimex(**base, unit=unit, offset=n if tail == "later" else -n, modifier=quarter, anchored=not (quarter or compared))
+            adjective = "-" in m.group()  # "the year-earlier results": told against the period reported
+            return ParsedTimex(**base, unit=unit, offset=n if tail == "later" else -n, modifier=quarter, anchored=not (quarter or compared or adjective))
         # "a day after X", "two weeks before X": an offset from the anchor X -> a duration
         count = "X" if n is None else str(n)
         span_end = m.start("u") + len(g["u"])
@@ -592,7 +595,7 @@ def _parse_match(kind: str, m: re.Match, text: str) -> ParsedTimex | None:
         return ParsedTimex(**{**base, "kind": "relday", "type": "TIME"}, offset=offset, unit="day", clock=_clock(g))
     if kind == "ref":
         w = " ".join(g["w"].lower().split())
-        if w.endswith(("future", "later date")) or "coming" in w:
+        if w.endswith(("future", "later date")) or "coming" in w or w.startswith("future"):
             fixed = "FUTURE_REF"
         elif w in ("recently", "the past") or w.startswith(("recent", "in recent")):
             fixed = "PAST_REF"
@@ -621,7 +624,10 @@ def _parse_match(kind: str, m: re.Match, text: str) -> ParsedTimex | None:
         # "the 1988 quarter": the quarter reported, in the year named
         return ParsedTimex(**base, unit="reported_quarter", offset=-4 if ago else 0, year=int(g["y"]) if g["y"] else None)
     if kind in ("quarter", "half"):
-        q = {"first": 1, "second": 2, "third": 3, "fourth": 4}.get(g["o"].lower()) or int(g["o"][0])
+        ordinal = (g["o"] or g.get("o2")).lower()  # "the last half", "the first two quarters": a half
+        if ordinal == "last" and not (g["y"] or g["y2"] or g["ty"] or g["det"]):
+            return None  # "the last half of the '80s": of some other period
+        q = {"first": 1, "second": 2, "third": 3, "fourth": 4, "last": 2}.get(ordinal) or int(ordinal[0])
         lead = re.match(r"the\s+(?=\w+-(?:quarter|half)\b)", m.group(), re.IGNORECASE)
         if lead:  # "the third-quarter loss": the adjective alone is the expression (TimeML)
             base = {**base, "start": start + lead.end(), "text": m.group()[lead.end() :]}
@@ -976,7 +982,8 @@ def _year_for_month(p: ParsedTimex, ref: date) -> tuple[int, int]:
         return ref.year, p.month
     options = [y * 12 + p.month - 1 for y in (ref.year - 1, ref.year, ref.year + 1)]
     if p.offset < 0:
-        chosen = max(o for o in options if o < here)
+        # "last February" told in March: one would say "last month", so the February before
+        chosen = max(o for o in options if o < here - 1)
     elif p.offset > 0:
         chosen = min(o for o in options if o > here)
     elif p.tense == "future":
@@ -1106,9 +1113,9 @@ def read_timeml(raw: str) -> TimeMLDocument:
 # 2 of 14 uses on its tune split), so the finder skips them; once an annotator or another
 # tool has marked one as a temporal expression, this is its value.
 SPAN_ONLY_VALUES = re.compile(
-    r"(?P<present>already|yet|still|any\s+longer|anymore|at\s+the\s+moment|at\s+this\s+time|these\s+days)"
-    r"|(?P<past>once|previously|formerly|earlier|before|in\s+the\s+past|past\s+years|some\s+time\s+ago|years\s+ago)"
-    r"|(?P<future>future|soon|eventually|one\s+day|some\s+day|someday|the\s+(?:short|long|near)\s+term|later)",
+    r"(?P<present>already|yet|still|any\s+longer|anymore|at\s+the\s+moment|at\s+this\s+time|these\s+days|(?:at\s+)?this\s+(?:\w+\s+)?moment)"
+    r"|(?P<past>once|previously|formerly|earlier|before|in\s+the\s+past|past\s+years|some\s+time\s+ago|years\s+ago|(?:at\s+)?the\s+time)"
+    r"|(?P<future>future|soon|eventually|one\s+day|some\s+day|someday|the\s+(?:short|long|near)\s+term|later|as\s+soon\s+as\s+possible)",
     re.IGNORECASE,
 )
 
