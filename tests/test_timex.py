@@ -280,6 +280,9 @@ if __name__ == "__main__":
         ),
         ("Earnings will fall in the last half of 1989 and the first two quarters of 1990.", {"the last half of 1989": "1989-H2", "the first two quarters of 1990": "1990-H1"}),
         ("It will cut taxes in future quarters.", {"future quarters": "FUTURE_REF"}),
+        # 'the 1988 period': the quarter named before, in that year; the year for nine-month results
+        ("Net fell in the third quarter. In the 1988 period, it earned $4.", {"the third quarter": "1989-Q3", "the 1988 period": "1988-Q3"}),
+        ("In the nine months, net was $3, compared with $2 in the 1988 period.", {"the nine months": "P9M", "the 1988 period": "1988"}),
         # 'last September' told in October would be 'last month': the September a year before
         ("Helicopters crashed last September.", {"last September": "1988-09"}),
     ],

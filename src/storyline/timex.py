@@ -620,7 +620,11 @@ def _parse_match(kind: str, m: re.Match, text: str) -> ParsedTimex | None:
             return None  # "the period", "the same period" alone are too vague
         # earnings news: "the quarter" is the last one completed; "year-ago" a year before it
         if g["y"] and m.group().lower().endswith("period"):
-            return None  # "the 1988 period" is as often the year as a quarter
+            # "the 1988 period": the stretch the sentence reports ("the first nine months") in
+            # that year, else the quarter named before (see resolve_in_order), else the year
+            if _quarter_context(text, start, end) == "period":
+                return ParsedTimex(**base, fixed=g["y"])
+            return ParsedTimex(**base, unit="reported_quarter", year=int(g["y"]), modifier="period")
         # "the 1988 quarter": the quarter reported, in the year named
         return ParsedTimex(**base, unit="reported_quarter", offset=-4 if ago else 0, year=int(g["y"]) if g["y"] else None)
     if kind in ("quarter", "half"):
@@ -852,6 +856,8 @@ def resolve_timex(p: ParsedTimex, reference: date | None) -> tuple[str | None, s
         return f"{y:04d}-{m:02d}", f"month {_dir(p.tense)} {reference.isoformat()} ({p.tense} tense)"
     if p.kind == "season":
         return _resolve_season(p, reference), f"season {_dir(p.tense)} {reference.isoformat()} ({p.tense} tense)"
+    if p.kind == "reported_quarter" and p.modifier == "period":
+        return f"{p.year:04d}", f"{p.text!r}: no quarter named before, the year"
     if p.kind == "reported_quarter":
         last_done = reference.year * 4 + (reference.month - 1) // 3 - 1 + p.offset
         year = p.year or last_done // 4
