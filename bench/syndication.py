@@ -389,12 +389,21 @@ def original(article: Article) -> Generated:
 # A borrowed quote is one quoted sentence of at least this many words: a full statement that
 # two outlets covering the same speech both print, not a two-word catchphrase.
 MIN_QUOTE_WORDS = 10
-QUOTE_MARKS = ('"', "\u201c", "\u201d")
+# ... mostly inside quotation marks: a statement with its attribution ("..., he said."), not a
+# narrative sentence with a scare-quoted word, which would be a pasted sentence of narrative.
+MIN_QUOTED_SHARE = 0.5
+QUOTED_RE = re.compile('["\u201c]([^"\u201c\u201d]{1,2000})["\u201d]')
 
 
 def quoted_sentences(sentences: list[str]) -> list[str]:
-    """Sentences that carry quoted speech and are long enough to be a statement."""
-    return [s for s in sentences if any(q in s for q in QUOTE_MARKS) and len(s.split()) >= MIN_QUOTE_WORDS]
+    """Sentences that are mostly quoted speech and long enough to be a statement."""
+    out = []
+    for s in sentences:
+        words = len(s.split())
+        quoted = sum(len(m.group(1).split()) for m in QUOTED_RE.finditer(s))
+        if words >= MIN_QUOTE_WORDS and quoted >= MIN_QUOTED_SHARE * words:
+            out.append(s)
+    return out
 
 
 def with_quote(article: Article, quote: str, doc_id: str, rng: random.Random) -> Generated:
