@@ -198,35 +198,66 @@ def date_penalty(a: tuple[date, date] | None, b: tuple[date, date] | None) -> fl
     return DATE_GAP_PENALTY
 
 
-def date_agreement(a: tuple[date, date] | None, b: tuple[date, date] | None) -> float:
-    """DATE_AGREEMENT_BONUS when both days are known to within a few days and agree,
-    minus DATE_GAP_PENALTY when the spans lie apart, else 0 (an unknown day says nothing)."""
-    if a is None or b is None:
-        return 0.0
-    if date_penalty(a, b):
-        return -DATE_GAP_PENALTY
-    narrow = max((a[1] - a[0]).days, (b[1] - b[0]).days) <= MAX_DATE_GAP_DAYS * 2
-    return DATE_AGREEMENT_BONUS if narrow else 0.0
+def day_ordinals(items: list[ClusterItem]) -> np.ndarray:
+    """First and last candidate day of each item as day numbers, NaN when unknown."""
+    unknown = (np.nan, np.nan)
+    return np.array([(i.days[0].toordinal(), i.days[1].toordinal()) if i.days else unknown for i in items], dtype=np.float64).reshape(-1, 2)
+
+
+def date_scores(spans: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Per pair: DATE_AGREEMENT_BONUS when both days are known to within a few days and agree,
+    minus DATE_GAP_PENALTY when the spans lie apart (as `date_penalty`), else 0 (an unknown
+    day says nothing). ``spans`` as `day_ordinals` gives them."""
+    start, end = spans[:, 0], spans[:, 1]
+    gap = np.maximum(0, np.maximum(start[a] - end[b], start[b] - end[a]))
+    known = ~np.isnan(gap)
+    apart = known & (np.nan_to_num(gap) > MAX_DATE_GAP_DAYS)
+    narrow = known & (np.nan_to_num(np.maximum(end[a] - start[a], end[b] - start[b])) <= MAX_DATE_GAP_DAYS * 2)
+    return np.where(apart, -DATE_GAP_PENALTY, np.where(narrow, DATE_AGREEMENT_BONUS, 0.0))
 
 
 def pair_scores(vectors: sparse.csr_matrix, items: list[ClusterItem], pairs: np.ndarray) -> np.ndarray:
     """Cosine of the text vectors, plus shared names and agreeing days, minus the date-gap
     penalty and the penalty for heads about different people."""
     scores = np.zeros(len(pairs), dtype=np.float64)
+    names = set_matrix([i.names for i in items])
+    lead_names = set_matrix([i.lead_names for i in items])
+    spans = day_ordinals(items)
     for start in range(0, len(pairs), 100_000):
         a, b = pairs[start : start + 100_000, 0], pairs[start : start + 100_000, 1]
-        scores[start : start + len(a)] = np.asarray(vectors[a].multiply(vectors[b]).sum(axis=1)).ravel()
-    words = {int(k): items[k].name_words for k in np.unique(pairs)}
-    for n, (a, b) in enumerate(pairs):
-        x, y = items[a], items[b]
-        if x.names and y.names:
-            scores[n] += ENTITY_WEIGHT * len(x.names & y.names) / len(x.names | y.names)
-        if x.lead_names and y.lead_names:
-            scores[n] += LEAD_NAME_WEIGHT * len(x.lead_names & y.lead_names) / len(x.lead_names | y.lead_names)
-        scores[n] += date_agreement(x.days, y.days)
-        if absent_protagonist(x, words[b]) and absent_protagonist(y, words[a]):
+        chunk = slice(start, start + len(a))
+        scores[chunk] = row_dots(vectors, a, b)
+        scores[chunk] += ENTITY_WEIGHT * jaccard(names, a, b) + LEAD_NAME_WEIGHT * jaccard(lead_names, a, b)
+        scores[chunk] += date_scores(spans, a, b)
+    pair_list = pairs.tolist()
+    with_people = [n for n, (a, b) in enumerate(pair_list) if items[a].lead_people and items[b].lead_people]
+    words = {k: items[k].name_words for k in np.unique(pairs[with_people]).tolist()}
+    for n in with_people:
+        a, b = pair_list[n]
+        if absent_protagonist(items[a], words[b]) and absent_protagonist(items[b], words[a]):
             scores[n] -= OTHER_PROTAGONISTS_PENALTY
     return scores
+
+
+def row_dots(matrix: sparse.csr_matrix, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.asarray(matrix[a].multiply(matrix[b]).sum(axis=1)).ravel()
+
+
+def set_matrix(sets: list[frozenset[str]]) -> sparse.csr_matrix:
+    """One 0/1 row per set, one column per distinct member: set overlaps as sparse products."""
+    columns: dict[str, int] = {}
+    rows = [[columns.setdefault(x, len(columns)) for x in sorted(s)] for s in sets]
+    indptr = np.cumsum([0, *map(len, rows)])
+    indices = np.fromiter((c for r in rows for c in r), dtype=np.int64, count=int(indptr[-1]))
+    return sparse.csr_matrix((np.ones(len(indices), dtype=np.float32), indices, indptr), shape=(len(sets), max(len(columns), 1)))
+
+
+def jaccard(members: sparse.csr_matrix, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Jaccard of rows a and b of a 0/1 matrix (0 where both are empty)."""
+    shared = row_dots(members, a, b)
+    sizes = np.diff(members.indptr)
+    union = sizes[a] + sizes[b] - shared
+    return np.divide(shared, union, out=np.zeros_like(shared), where=union > 0)
 
 
 def absent_protagonist(item: ClusterItem, other_words: frozenset[str]) -> bool:
