@@ -10,18 +10,24 @@ Two measurements, each with the anchors run on the same files in the same run:
     (same offsets) span matching, per gold/predicted type, and value accuracy on the
     relaxed matches; anchor: spaCy DATE/TIME entities valued by dateparser.
 
+(c) with ``--speed``: documents per second finding and resolving every expression, with the
+    trigger-word prefilter and with the full scan it replaces (every rule tried at every
+    position; same output), beside spaCy DATE/TIME entities + dateparser, all in one run.
+
 Files are split deterministically by name (CRC32 parity): tune on ``--split tune``,
 report ``--split check`` (or ``all``).
 
     .venv/bin/python bench/dates.py --split check
     .venv/bin/python bench/dates.py --split tune --misses 60 --no-anchors
     .venv/bin/python bench/dates.py --split tune --causes --no-anchors
+    .venv/bin/python bench/dates.py --split all --speed --limit 60
 """
 
 from __future__ import annotations
 
 import argparse
 import re
+import time
 import warnings
 import zlib
 from collections import Counter
@@ -29,7 +35,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from storyline.timex import GoldTimex, TimeMLDocument, find_temporal_expressions, read_timeml, resolve_span
+from storyline.timex import (
+    GoldTimex,
+    TimeMLDocument,
+    find_temporal_expressions,
+    parse_temporal_expressions,
+    read_timeml,
+    resolve_in_order,
+    resolve_span,
+)
 
 TIMEBANK = Path(__file__).resolve().parents[2] / "shared" / "data" / "time" / "timebank"
 TYPES = ("DATE", "TIME", "DURATION", "SET")
@@ -220,6 +234,38 @@ def print_causes(rows: list) -> None:
         print(f"  {len(misses):>3}  {cause:<42} {examples}")
 
 
+# --------------------------------------------------------------------------- speed
+
+SPEED_ROUNDS = 3  # best of three passes over the files: the machine is shared, the minimum is the least disturbed
+
+
+def docs_per_second(run, docs: list[TimeMLDocument]) -> float:
+    """Documents per second of ``run(doc)`` over ``docs``, best of SPEED_ROUNDS passes."""
+    best = float("inf")
+    for _ in range(SPEED_ROUNDS):
+        start = time.perf_counter()
+        for doc in docs:
+            run(doc)
+        best = min(best, time.perf_counter() - start)
+    return len(docs) / best
+
+
+def print_speed(docs: list[TimeMLDocument], parser) -> None:
+    def storyline(prefilter: bool):
+        return lambda doc: resolve_in_order(parse_temporal_expressions(doc.text, prefilter=prefilter), doc.creation_day)
+
+    rates = {"storyline": docs_per_second(storyline(True), docs), "storyline, full scan": docs_per_second(storyline(False), docs)}
+    if parser is not None:
+        from storyline.nlp import load_nlp
+
+        nlp = load_nlp()
+        rates["spaCy + dateparser"] = docs_per_second(lambda doc: spacy_predictions(nlp, parser, doc), docs)
+    chars = sum(len(d.text) for d in docs) / len(docs)
+    print(f"\n(c) speed, {len(docs)} documents of {chars:.0f} characters on average (one process)")
+    for name, rate in rates.items():
+        print(f"  {name:<22} {rate:8.1f} docs/s   {rate / rates['storyline']:.2f}x storyline")
+
+
 # --------------------------------------------------------------------------- main
 
 
@@ -265,6 +311,7 @@ def main() -> None:
     ap.add_argument("--no-anchors", action="store_true", help="storyline only (no dateparser, no spaCy)")
     ap.add_argument("--misses", type=int, default=0, help="print this many most common storyline errors")
     ap.add_argument("--causes", action="store_true", help="group storyline's (a) misses by cause")
+    ap.add_argument("--speed", action="store_true", help="also measure documents per second (c)")
     args = ap.parse_args()
 
     files = split_files(args.split, args.limit)
@@ -289,6 +336,8 @@ def main() -> None:
             score_document(doc, spacy_predictions(nlp, parser, doc), anchor)
         print_end_to_end("spaCy DATE/TIME + dateparser", anchor)
 
+    if args.speed:
+        print_speed(docs, parser)
     if args.causes:
         print_causes(results["storyline"])
     if args.misses:

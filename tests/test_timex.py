@@ -7,7 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from storyline.timex import find_temporal_expressions, parse_temporal_expressions, read_timeml, resolve_span
+from storyline.timex import (
+    RULES,
+    find_temporal_expressions,
+    matches_near,
+    parse_temporal_expressions,
+    read_timeml,
+    resolve_span,
+    trigger_spans,
+)
 
 TIMEBANK = Path(__file__).resolve().parents[2] / "shared" / "data" / "time" / "timebank"
 REF = date(2026, 2, 4)  # a Wednesday
@@ -299,3 +307,27 @@ def test_marked_general_references(span: str, value: str) -> None:
     text = f"He said at {span} that it would work."
     start = text.index(span)
     assert resolve_span(text, start, start + len(span), REF).value == value
+
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+
+def _real_texts() -> list[str]:
+    tml = sorted(TIMEBANK.glob("*.tml"))[::15]
+    return [p.read_text(errors="replace") for p in sorted(SEEDS.glob("*")) if p.is_file()] + [
+        read_timeml(p.read_text(encoding="utf-8")).text for p in tml
+    ]
+
+
+def test_trigger_prefilter_finds_what_a_full_scan_finds() -> None:
+    texts = _real_texts()
+    assert len(texts) > 10
+    for text in texts:
+        assert parse_temporal_expressions(text) == parse_temporal_expressions(text, prefilter=False)
+
+
+def test_every_rule_match_contains_a_trigger_word() -> None:
+    for text in _real_texts():
+        triggers = trigger_spans(text, RULES.kinds_by_word)
+        for kind, pattern in RULES.rules:
+            assert [m.span() for m in matches_near(pattern, text, triggers.get(kind, []))] == [m.span() for m in pattern.finditer(text)], kind
