@@ -331,3 +331,13 @@ def test_every_rule_match_contains_a_trigger_word() -> None:
         triggers = trigger_spans(text, RULES.kinds_by_word)
         for kind, pattern in RULES.rules:
             assert [m.span() for m in matches_near(pattern, text, triggers.get(kind, []))] == [m.span() for m in pattern.finditer(text)], kind
+
+
+def test_recurring_days_from_the_knowledge_files() -> None:
+    from storyline.knowledge import load_knowledge
+
+    text = "Shoppers crowded stores on Christmas Eve. He will fly home for Thanksgiving Day. May Day marches ended."
+    found = {t.text: t.value for t in find_temporal_expressions(text, REF, load_knowledge())}
+    # nearest occurrence, the next one when told in the future; the holiday wins over 'May'
+    assert found == {"Christmas Eve": "2025-12-24", "Thanksgiving Day": "2026-11-26", "May Day": "2026-05-01"}
+    assert values(text) == {}  # without the knowledge files no holiday is known

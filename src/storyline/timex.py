@@ -19,11 +19,11 @@ the reference unless the clause speaks of the future ("will", "is expected to",
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from storyline.knowledge import Knowledge
+from storyline.knowledge import Knowledge, RecurringDay
 from storyline.model import DateInference, Document, TemporalExpression
 from storyline.text import split_sentences
 
@@ -153,6 +153,7 @@ class ParsedTimex:
     # anaphoric ("the following day", "that month", "two days later"): counted from the last
     # date the text named (its temporal focus), not from the publication day
     anchored: bool = False
+    holiday: RecurringDay | None = None  # a recurring day named ("Christmas Eve"), from the knowledge files
 
     @property
     def day_resolvable(self) -> bool:
@@ -160,9 +161,10 @@ class ParsedTimex:
         return self.type in ("DATE", "TIME") and self.kind in ("date", "monthday", "weekday", "relday")
 
 
-def find_temporal_expressions(text: str, reference: date | None) -> list[TemporalExpression]:
-    """Temporal expressions in ``text`` with TimeML values resolved against ``reference``."""
-    parsed = parse_temporal_expressions(text)
+def find_temporal_expressions(text: str, reference: date | None, knowledge: Knowledge | None = None) -> list[TemporalExpression]:
+    """Temporal expressions in ``text`` with TimeML values resolved against ``reference``;
+    with ``knowledge``, also the recurring days it lists ("Christmas Eve", "Thanksgiving Day")."""
+    parsed = parse_temporal_expressions(text, recurring=knowledge.recurring if knowledge else ())
     return [
         TemporalExpression(p.start, p.end, p.text, p.type, value, evidence)
         for p, (value, evidence) in zip(parsed, resolve_in_order(parsed, reference))
@@ -506,14 +508,17 @@ def _windows(triggers: list[tuple[int, int]], length: int) -> list[tuple[int, in
     return windows
 
 
-def parse_temporal_expressions(text: str, rules: Rules = RULES, prefilter: bool = True) -> list[ParsedTimex]:
-    """Every temporal expression in ``text``, non-overlapping, in text order.
+def parse_temporal_expressions(
+    text: str, rules: Rules = RULES, prefilter: bool = True, recurring: Sequence[RecurringDay] = ()
+) -> list[ParsedTimex]:
+    """Every temporal expression in ``text``, non-overlapping, in text order; the recurring
+    days named (from the knowledge files) win over rule matches on the same words.
 
     ``prefilter=False`` tries every rule at every position instead of only near its trigger
     words: the same result, about four times slower (kept to check and measure the prefilter).
     """
     text = text[:MAX_TEXT_CHARS]
-    found: list[tuple[int, int, int, ParsedTimex]] = []
+    found: list[tuple[int, int, int, ParsedTimex]] = [(p.start, p.start - p.end, -1, p) for p in holiday_expressions(text, recurring)]
     triggers = trigger_spans(text, rules.kinds_by_word) if prefilter else {}
     for priority, (kind, pattern) in enumerate(rules.rules):
         matches = matches_near(pattern, text, triggers.get(kind, [])) if prefilter else pattern.finditer(text)
@@ -529,6 +534,20 @@ def parse_temporal_expressions(text: str, rules: Rules = RULES, prefilter: bool 
         # a longer match starting later but covering more is rare; first-longest wins
         kept.append(_with_modifier(text, p, kept[-1].end if kept else 0))
     return kept
+
+
+def holiday_expressions(text: str, recurring: Sequence[RecurringDay]) -> list[ParsedTimex]:
+    """The recurring days ``text`` names ("Christmas Eve", "Thanksgiving Day"): each is resolved
+    like a printed day-month, to the occurrence nearest the reference (ahead when told in the future)."""
+    lowered = text.lower()
+    found = []
+    for day in recurring:
+        if day.triggers is not None and not any(t in lowered for t in day.triggers):
+            continue  # cheap substring test first: most texts name no holiday
+        for m in day.pattern.finditer(text):
+            tense = clause_tense(text, m.start(), m.end())
+            found.append(ParsedTimex(m.start(), m.end(), m.group(), "DATE", "holiday", tense, holiday=day))
+    return found
 
 
 # TimeML spans include the modifiers in front of an expression ("nearly four years ago",
@@ -946,6 +965,12 @@ def resolve_timex(p: ParsedTimex, reference: date | None) -> tuple[str | None, s
     if p.kind == "weekday":
         value, evidence = _resolve_weekday(p, reference)
         return (value + p.clock if value and p.clock else value), evidence
+    if p.kind == "holiday":
+        options = [d for y in (reference.year - 1, reference.year, reference.year + 1) if (d := p.holiday.date_in_year(y))]
+        if not options:
+            return None, f"{p.holiday.name}: no date known near {reference.isoformat()}"
+        d = _nearest_occurrence(options, reference, p.tense)
+        return d.isoformat(), f"{p.holiday.name} nearest to reference {reference.isoformat()} ({p.tense} tense)"
     if p.kind == "monthday":
         d = _year_for_month_day(p.month, p.day, reference, p.tense, ended=p.modifier == "ended")
         if d is None:
@@ -1088,7 +1113,14 @@ def _year_for_month_day(month: int, day: int, ref: date, tense: str, ended: bool
     options = [date(y, month, day) for y in (ref.year - 1, ref.year, ref.year + 1) if is_calendar_date(y, month, day)]
     if not options:
         return None
-    if tense == "future" or ended:
+    if ended:
+        return _pick(options, ref, tense)
+    return _nearest_occurrence(options, ref, tense)
+
+
+def _nearest_occurrence(options: list[date], ref: date, tense: str) -> date:
+    """The occurrence nearest the reference (the earlier on a tie), the next one when told in the future."""
+    if tense == "future":
         return _pick(options, ref, tense)
     return min(options, key=lambda d: (abs((d - ref).days), d > ref))
 
@@ -1296,7 +1328,7 @@ def date_text(text: str, published: date | None, knowledge: Knowledge, path: str
     ref_day = date.fromisoformat(reference.value) if reference.value else None
     note = "" if published is not None else f" (publication day {'inferred' if reference.certain else 'inferred, uncertain'})"
     expressions = []
-    for t in find_temporal_expressions(text, ref_day):
+    for t in find_temporal_expressions(text, ref_day, knowledge):
         relative = "reference" in t.evidence
         expressions.append(TemporalExpression(t.start, t.end, t.text, t.type, t.value, t.evidence + (note if relative else "")))
     return DatedText(reference, expressions)
