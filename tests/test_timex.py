@@ -341,3 +341,10 @@ def test_recurring_days_from_the_knowledge_files() -> None:
     # nearest occurrence, the next one when told in the future; the holiday wins over 'May'
     assert found == {"Christmas Eve": "2025-12-24", "Thanksgiving Day": "2026-11-26", "May Day": "2026-05-01"}
     assert values(text) == {}  # without the knowledge files no holiday is known
+
+
+def test_nth_day_of_something_told_today_is_the_day_of_speaking() -> None:
+    assert values("Today is the eighth day of the strike. It's the second day of talks.") == {
+        "Today": "2026-02-04", "the eighth day": "2026-02-04", "the second day": "2026-02-04"
+    }
+    assert values("On the eighth day of the strike, talks began.") == {}  # counted from an unknown start

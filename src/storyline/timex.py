@@ -322,6 +322,8 @@ def _rules() -> list[tuple[str, re.Pattern]]:
         ),
         ("ago", re.compile(rf"\b(?:(?P<n>{_NUM})\s+)?(?P<u>{_UNIT})\s+(?:or\s+so\s+)?(?:ago|earlier|before|back|later|after|from\s+now|hence)\b", ci)),
         ("relday", re.compile(r"\b(?P<w>the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow|today|yesterday|tomorrow|tonight)\b", ci)),
+        # "today is the eighth day of ...", "it's the second day of ...": the day of speaking
+        ("nth_day", re.compile(rf"(?:(?<=\btoday\sis\s)|(?<=\bit's\s)|(?<=\bit\u2019s\s)|(?<=\bit\sis\s))(?:the\s+)?{_ORDINAL}\s+day\b", ci)),
         (
             "daypart",
             re.compile(
@@ -418,6 +420,7 @@ TRIGGER_WORDS = {
     "anaphoric": "day week weekend month year quarter " + _DAYPART_WORDS,
     "ago": "ago earlier before back later after now hence",
     "relday": "today yesterday tomorrow tonight",
+    "nth_day": "day",
     "daypart": _DAYPART_WORDS,
     "clock": "<number> noon midnight",
     "ref": "now currently current nowadays present days recently recent past future coming later",
@@ -713,6 +716,8 @@ def _parse_match(kind: str, m: re.Match, text: str) -> ParsedTimex | None:
         count = "X" if n is None else str(n)
         span_end = m.start("u") + len(g["u"])
         return ParsedTimex(**{**base, "end": span_end, "text": text[start:span_end], "type": "DURATION"}, unit=unit, fixed=_duration(count, unit))
+    if kind == "nth_day":
+        return ParsedTimex(**{**base, "kind": "relday"}, offset=0, unit="day")
     if kind == "relday":
         w = " ".join(g["w"].lower().split())
         offsets = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1, "the day before yesterday": -2, "the day after tomorrow": 2}
