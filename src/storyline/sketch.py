@@ -47,10 +47,11 @@ SIGNATURE_DTYPE = np.uint16
 # a chance content-band collision (about one per document) fails the signature check that
 # every content pair passes. Shingle band keys stay 64-bit: their pairs are not re-checked.
 SHORT_KEY_BITS = 32
-# Sorted segments are merged only up to this many postings (~100 MB with their documents):
-# merging halves of 150 million would need several GB of temporaries at once, while more
-# segments cost only a few more binary searches per batch.
-MAX_SEGMENT_POSTINGS = 8_000_000
+# Sorted segments are merged only up to this many postings (~250-400 MB with their
+# documents): merging halves of 150 million would need several GB of temporaries at once.
+# Every batch searches every segment, so a low cap makes the cost per document grow with
+# the corpus (with 8 million, a million-document run had not finished after 14 CPU minutes).
+MAX_SEGMENT_POSTINGS = 32_000_000
 # Odd multipliers for combining word hashes into n-gram hashes (any odd 64-bit constants).
 COMBINE = np.uint64(0x9E3779B97F4A7C15)
 MIX1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -359,7 +360,7 @@ class SortedPostings:
         """Insert postings; return (new doc, other doc) pairs that share a key."""
         order = np.argsort(keys, kind="stable")
         keys, docs = keys[order], docs[order].astype(np.int32)
-        bounds = [(np.searchsorted(k, keys, "left"), np.searchsorted(k, keys, "right")) for k, _ in self.segments]
+        bounds = [segment_bounds(k, keys) for k, _ in self.segments]
         earlier = sum((hi - lo for lo, hi in bounds), np.zeros(len(keys), dtype=np.int64))
         new_members = np.searchsorted(keys, keys, side="right") - np.searchsorted(keys, keys, side="left")
         too_big = (earlier + new_members > self.max_bucket) if self.skip_large else np.zeros(len(keys), dtype=bool)
@@ -382,6 +383,18 @@ class SortedPostings:
 
     def nbytes(self) -> int:
         return sum(k.nbytes + d.nbytes for k, d in self.segments)
+
+
+def segment_bounds(segment: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each key's bucket starts and ends in a sorted segment. Most keys are in no
+    bucket, so the second binary search (random memory reads in a big segment) runs for
+    the keys found only."""
+    lo = np.searchsorted(segment, keys, "left")
+    hi = lo.copy()
+    if len(segment):
+        hit = np.flatnonzero(segment[np.minimum(lo, len(segment) - 1)] == keys)
+        hi[hit] = np.searchsorted(segment, keys[hit], "right")
+    return lo, hi
 
 
 def bucket_pairs(keys: np.ndarray, docs: np.ndarray, max_bucket: int, skip_large: bool, earlier: np.ndarray) -> np.ndarray:
