@@ -511,7 +511,7 @@ def embedded_paraphrases(
     block = embedder.of(left_profile, rows.tolist()) @ embedder.of(right_profile, cols.tolist()).T
     similarity = np.where(eligible[np.ix_(rows, cols)], block, -1.0)
     best_col, best_row = similarity.argmax(axis=1), similarity.argmax(axis=0)
-    found = []
+    pairs: list[SentenceMatch] = []
     for c, j in enumerate(cols):
         r = int(best_row[c])
         i, sim = int(rows[r]), float(similarity[r, c])
@@ -520,8 +520,8 @@ def embedded_paraphrases(
         if sim >= PARAPHRASE_EMBEDDING_COSINE or (
             anchored and sim >= PARAPHRASE_EMBEDDING_COSINE_ANCHORED and near_anchor_diagonal(i, int(j), copies)
         ):
-            found.append(SentenceMatch(i, int(j), "paraphrase", sim))
-    return found
+            pairs.append(SentenceMatch(i, int(j), "paraphrase", sim))
+    return pairs
 
 
 def align_sentences(
