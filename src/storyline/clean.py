@@ -89,8 +89,8 @@ HTML_FAVOR_PRECISION = True
 HTML_DATE_EXTENSIVE = False
 # trafilatura's fast mode (no readability/jusText comparison) measured on the first 60 AEB and
 # 100 WCXB pages through this stage: AEB F1 0.9629 -> 0.9627, WCXB 0.9384 -> 0.9358, 1.7x the
-# pages per second. Off: parsing each page once already brings this stage level with
-# trafilatura's default speed, and the WCXB loss is real.
+# pages per second. Off for now (the WCXB loss is real); with one parse per page this stage ran
+# at 0.86x trafilatura default's pages/s over both whole sets (3.8 vs 4.4, shared machine).
 HTML_FAST = False
 # trafilatura sometimes misses the article container and returns a fragment. When it keeps
 # fewer words than this share of what the plain-text path keeps from the page's visible text,
