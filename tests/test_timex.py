@@ -240,12 +240,13 @@ def timebank_value_accuracy() -> tuple[int, int, list[tuple[str, str, str | None
     return correct, total, misses
 
 
-# Measured 2026-11-23 on all 183 documents: 891/1016 = 0.877 (`python tests/test_timex.py`,
-# the same as bench/dates.py --split all (a); tune half 0.921, check half 0.834); the floor sits
+# Measured 2026-11-23 on all 183 documents: 917/1016 = 0.903 (`python tests/test_timex.py`,
+# the same as bench/dates.py --split all (a); tune half 0.925, check half 0.881); the floor sits
 # just under it. Misses left (bench/dates.py --causes): "a year ago"/"last year" in earnings news
 # valued as a year, a quarter, a month or a day alike; week values TimeBank writes either as
-# 1989-W44 or 1989-WXX; future months and days without a cue ("effective June 1").
-TIMEBANK_DATE_VALUE_FLOOR = 0.87
+# 1989-W44 or 1989-WXX; future months and days without a cue ("effective June 1"); one
+# document (AP900815-0044) whose weekdays all point to the week before its DCT.
+TIMEBANK_DATE_VALUE_FLOOR = 0.90
 
 
 @pytest.mark.skipif(not TIMEBANK.is_dir(), reason="TimeBank not available")
