@@ -163,13 +163,21 @@ def find_discrepancies(event: Event, docs: dict[str, Document], originals: dict[
     return out[:MAX_DISCREPANCIES]
 
 
-def summarize(corpus: Corpus) -> None:
-    """Fill every event's summary and discrepancies, and every story's (one cited lead sentence per event)."""
+def summarize(corpus: Corpus, previous: list[Event] = ()) -> None:
+    """Fill every event's summary and discrepancies, and every story's (one cited lead sentence per event).
+
+    An event found in ``previous`` with the same documents keeps its summary and
+    discrepancies (what an incremental run reuses: summarising is the costly part).
+    """
     docs = {d.id: d for d in corpus.documents}
     originals = provenance.source_of(corpus.documents, corpus.reuse)
     components = provenance.reuse_components(corpus.reuse)
     short = short_names(corpus)
+    done = {(e.id, tuple(e.document_ids)): e for e in previous}
     for event in corpus.events:
+        if (same := done.get((event.id, tuple(event.document_ids)))) is not None:
+            event.summary, event.discrepancies = same.summary, same.discrepancies
+            continue
         event.summary = summarize_event(event, docs, components, originals)
         event.discrepancies = find_discrepancies(event, docs, originals, short)
     events = {e.id: e for e in corpus.events}

@@ -492,19 +492,33 @@ def cluster_rows(docs: list[Document], events: list[Event], stories: list[Story]
 
 
 def group_events(docs: list[Document], reuse: list[ReuseLink], entities: list[Entity]) -> list[Event]:
+    return events_of_groups({stable_id("ev_", members): members for members in group_documents(docs, reuse)}, docs, reuse)
+
+
+def update_group_events(previous: list[Event], docs: list[Document], reuse: list[ReuseLink], new_ids: set[str]) -> list[Event]:
+    """The events after ``new_ids`` joined ``docs``: earlier events keep their ids and members
+    (`update_events`), new documents join them or make new events."""
+    by_id = {d.id: d for d in docs}
+    existing = [EventState(e.id, tuple(cluster_item(by_id[i]) for i in e.document_ids)) for e in previous]
+    new_items = [cluster_item(by_id[i]) for i in sorted(new_ids)]
+    linked = [(l.source_document_id, l.target_document_id) for l in reuse if l.kind != "internal"]
+    return events_of_groups(update_events(existing, new_items, linked), docs, reuse)
+
+
+def events_of_groups(groups: dict[str, list[str]], docs: list[Document], reuse: list[ReuseLink]) -> list[Event]:
+    """Events from ``{event id: document ids}``: date, title, sources, leading people, coding."""
     by_id = {d.id: d for d in docs}
     originals = provenance.source_of(docs, reuse)
-    outlets = {d.id: d.outlet for d in docs}
+    components = provenance.reuse_components(reuse)
     out = []
-    for members in group_documents(docs, reuse):
-        when = event_date([by_id[i] for i in members])
+    for event_id, members in groups.items():
         out.append(
             Event(
-                id=stable_id("ev_", members),
-                date=when,
+                id=event_id,
+                date=event_date([by_id[i] for i in members]),
                 title=event_title(members, by_id, originals),
                 document_ids=members,
-                independent_sources=provenance.independent_sources(members, reuse, outlets),
+                independent_sources=provenance.count_sources(members, components, {i: by_id[i].outlet for i in members}),
                 actors=leading_people(members, by_id)[:LEADING_ACTORS],
                 coding=coding.code_event([by_id[i] for i in members]),
             )
@@ -538,22 +552,28 @@ def event_order(event: Event) -> tuple:
 def assign_quotes(events: list[Event], quotes: list[QuoteCluster]) -> None:
     """A quote belongs to the event whose documents carry most of its occurrences."""
     event_of = {doc_id: e for e in events for doc_id in e.document_ids}
+    own: dict[str, list[QuoteCluster]] = {}
     for quote in quotes:
         votes = Counter(event_of[d].id for d, _, _ in quote.occurrences if d in event_of)
         if votes:
             quote.event_id = min(votes, key=lambda e: (-votes[e], e))
+        own.setdefault(quote.event_id, []).append(quote)
     for event in events:
-        own = [q for q in quotes if q.event_id == event.id]
-        ranked = sorted(own, key=lambda q: (q.kind != "direct", -q.independent_sources, -len(q.occurrences), q.id))
+        ranked = sorted(own.get(event.id, []), key=lambda q: (q.kind != "direct", -q.independent_sources, -len(q.occurrences), q.id))
         event.quote_ids = [q.id for q in ranked]
 
 
 def thread_stories(events: list[Event], entities: list[Entity]) -> list[Story]:
     """Events that share their leading actors make one story, in date order, named after them."""
     stories = provenance.DisjointSets()
+    with_actor: dict[str, list[int]] = {}  # only events that share an actor are compared
+    for n, event in enumerate(events):
+        stories.find(event.id)
+        for actor in event.actors:
+            with_actor.setdefault(actor, []).append(n)
     for n, a in enumerate(events):
-        stories.find(a.id)
-        for b in events[n + 1 :]:
+        for m in sorted({m for actor in a.actors for m in with_actor[actor] if m > n}):
+            b = events[m]
             if len(set(a.actors) & set(b.actors)) >= min(STORY_SHARED_ACTORS, len(a.actors), len(b.actors)) > 0:
                 stories.union(a.id, b.id)
     by_id = {e.id: e for e in events}

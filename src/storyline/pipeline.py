@@ -105,7 +105,7 @@ def date_stage(docs: list[Document], ctx: Context) -> list[Document]:
     for doc in docs:
         doc.published, doc.event_date = dating.infer_dates(doc, ctx.knowledge)
         reference = date.fromisoformat(doc.published.value) if doc.published and doc.published.value else None
-        doc.temporal_expressions = timex.find_temporal_expressions(doc.clean_text, reference)
+        doc.temporal_expressions = timex.find_temporal_expressions(doc.clean_text, reference, ctx.knowledge)
     return docs
 
 
@@ -131,23 +131,33 @@ def event_stage(corpus: Corpus, ctx: Context) -> None:
     corpus.stories = events.thread_stories(corpus.events, corpus.entities)
 
 
+def event_update(corpus: Corpus, previous: Corpus, new_ids: set[str], ctx: Context) -> None:
+    corpus.events = events.update_group_events(previous.events, corpus.documents, corpus.reuse, new_ids)
+    events.assign_quotes(corpus.events, corpus.quotes)
+    corpus.stories = events.thread_stories(corpus.events, corpus.entities)
+
+
 def briefing_stage(corpus: Corpus, ctx: Context) -> None:
     briefing.summarize(corpus)
+
+
+def briefing_update(corpus: Corpus, previous: Corpus, new_ids: set[str], ctx: Context) -> None:
+    briefing.summarize(corpus, previous.events)
 
 
 DOCUMENT_STAGES = (
     DocumentStage("clean", "1", ("raw_text", "raw_format", "given"),
                   ("clean_text", "paragraphs", "title", "outlet", "byline", "dateline", "date_stamp"), clean_stage),
-    DocumentStage("extract", "1", ("clean_text",), ("mentions", "quotes"), extract_stage),
-    DocumentStage("date", "1", ("clean_text", "title", "date_stamp", "given"),
+    DocumentStage("extract", "2", ("clean_text",), ("mentions", "quotes"), extract_stage),
+    DocumentStage("date", "2", ("clean_text", "title", "date_stamp", "given"),
                   ("published", "event_date", "temporal_expressions"), date_stage),
 )
 CORPUS_STAGES = (
-    CorpusStage("provenance", "1", ("documents",), ("reuse",), provenance_stage, provenance_update),
+    CorpusStage("provenance", "2", ("documents",), ("reuse",), provenance_stage, provenance_update),
     CorpusStage("entities", "1", ("documents",), ("entities",), entity_stage),
-    CorpusStage("quotes", "1", ("documents", "reuse"), ("quotes",), quote_stage),
-    CorpusStage("events", "1", ("documents", "reuse", "entities", "quotes"), ("events", "stories"), event_stage),
-    CorpusStage("briefing", "1", ("documents", "events", "reuse"), ("events", "stories"), briefing_stage),
+    CorpusStage("quotes", "2", ("documents", "reuse"), ("quotes",), quote_stage),
+    CorpusStage("events", "2", ("documents", "reuse", "entities", "quotes"), ("events", "stories"), event_stage, event_update),
+    CorpusStage("briefing", "1", ("documents", "events", "reuse"), ("events", "stories"), briefing_stage, briefing_update),
 )
 PIPELINE_VERSION = "+".join(f"{s.name}.v{s.version}" for s in DOCUMENT_STAGES + CORPUS_STAGES)
 
