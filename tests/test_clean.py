@@ -10,11 +10,16 @@ import pytest
 
 from storyline.clean import (
     CHROME_MIN_DOCUMENTS,
+    STAGE2_FEATURES,
     clean_document,
     clean_documents,
     find_chrome_lines,
     guess_language,
+    load_unit_model,
     normalise_line,
+    plain_unit_rows,
+    second_stage_rows,
+    unit_model_from_json,
 )
 from storyline.model import Document
 
@@ -351,6 +356,57 @@ def test_empty_and_broken_html() -> None:
 
 
 # --- quality gate on the extraction benchmarks (STYLE.md §9) -----------------------------------
+
+MODEL_FILE = Path(__file__).resolve().parents[1] / "src" / "storyline" / "clean_model.json"
+
+
+def _seed_rows(key: str) -> list[list[float]]:
+    return plain_unit_rows(_seed_path(key).read_text(encoding="utf-8"))[1]
+
+
+def test_second_stage_rows_describe_the_probable_run() -> None:
+    rows = _seed_rows("002")
+    model = load_unit_model()
+    first = [float(p) for p in model.first.probabilities(rows)]
+    extra = second_stage_rows(rows, first)
+    assert len(extra) == len(rows) and {len(r) for r in extra} == {len(STAGE2_FEATURES)}
+    column = {name: [r[i] for r in extra] for i, name in enumerate(STAGE2_FEATURES)}
+    assert column["p"] == first
+    assert column["p_prev"][1:] == first[:-1] and column["p_next2"][:-2] == first[2:]
+    run = [i for i, x in enumerate(column["in_probable_run"]) if x]
+    assert run and run == list(range(run[0], run[-1] + 1))  # one contiguous block
+    assert max(first[run[0] : run[-1] + 1]) >= 0.5  # ... holding the probable body
+    before = column["probable_words_before_share"]
+    assert before == sorted(before) and before[0] == 0.0 and before[-1] <= 1.0
+    assert abs(sum(column["p_minus_page_mean"])) < 1e-9
+    assert all(lo <= p <= hi for lo, p, hi in zip(column["p_min_2"], first, column["p_max_2"]))
+
+
+def test_one_stage_model_file_still_works() -> None:
+    import json
+
+    data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    data.pop("second_stage", None)
+    model = unit_model_from_json(data)
+    assert model is not None and model.second is None
+    rows = _seed_rows("002")
+    assert model.page_probabilities(rows) == [float(p) for p in model.first.probabilities(rows)]
+    doc = clean_document(_seed_doc("002"), unit_model=model)
+    for line in BOILERPLATE["002"]:
+        assert line not in doc.paragraph_texts()
+    assert "Space for dialogue" in doc.paragraph_texts()
+
+
+def test_second_stage_for_other_features_is_refused() -> None:
+    import json
+
+    data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    if "second_stage" not in data:
+        pytest.skip("shipped model has one stage")
+    data["second_stage"]["features"] = data["second_stage"]["features"][:-1]
+    assert unit_model_from_json(data) is None  # its threshold belongs to a stage this code cannot compute
+    assert load_unit_model().second is not None
+
 
 BENCH = Path(__file__).resolve().parents[1] / "bench"
 GATE_PAGES = 15  # per set: the first pages by id, the same every run

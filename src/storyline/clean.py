@@ -618,18 +618,66 @@ def unit_features(texts: list[str], chrome_lines: frozenset[str], outlet: str | 
     return rows
 
 
-@dataclass(frozen=True)
-class UnitModel:
-    """Gradient-boosted trees over ``UNIT_FEATURES`` (trained by bench/train_clean_model.py).
+# Second stage: features of a unit's own and its neighbours' stage-1 probabilities, appended to
+# ``UNIT_FEATURES``. Body and chrome come in runs, so a unit the first stage doubts is judged again
+# by the run it sits in (a teaser block below the article, a lone body paragraph between two
+# widgets).
+STAGE2_FEATURES = (
+    "p", "p_prev", "p_next", "p_prev2", "p_next2", "p_mean_2", "p_mean_5", "p_max_2", "p_min_2",
+    "in_probable_run", "log_probable_distance", "probable_words_before_share", "page_mean_p",
+    "p_minus_page_mean",
+)
+# Stage-1 probability from which a unit counts as probable body in the run/distance/share
+# features: the logistic model's natural cut, not tuned (the trees learn their own splits).
+PROBABLE_BODY = 0.5
 
-    Stored as plain arrays in JSON, evaluated with numpy: no pickle, no scikit-learn at run time.
-    """
+
+def second_stage_rows(rows: list[list[float]], probabilities: list[float]) -> list[list[float]]:
+    """``STAGE2_FEATURES`` of each unit of one page from its stage-1 probabilities (page order)."""
+    import math
+
+    n = len(probabilities)
+    p = [float(x) for x in probabilities]
+    log_words = UNIT_FEATURES.index("log_words")
+    words = [math.expm1(row[log_words]) for row in rows]
+    probable = [x >= PROBABLE_BODY for x in p]
+    run = _prose_region([w * (2 * x - 1) for w, x in zip(words, p)])
+    distance = _distances_to_marked(probable)
+    probable_total = sum(w for w, b in zip(words, probable) if b) or 1.0
+    page_mean = sum(p) / n if n else 0.0
+    out, before = [], 0.0
+    for i in range(n):
+        near = p[max(0, i - 2) : i + 3]
+        wide = p[max(0, i - 5) : i + 6]
+        out.append([
+            p[i],
+            p[i - 1] if i > 0 else 0.0,
+            p[i + 1] if i + 1 < n else 0.0,
+            p[i - 2] if i > 1 else 0.0,
+            p[i + 2] if i + 2 < n else 0.0,
+            sum(near) / len(near),
+            sum(wide) / len(wide),
+            max(near),
+            min(near),
+            1.0 if run[0] <= i <= run[1] else 0.0,
+            math.log1p(distance[i]),
+            before / probable_total,
+            page_mean,
+            p[i] - page_mean,
+        ])
+        if probable[i]:
+            before += words[i]
+    return out
+
+
+@dataclass(frozen=True)
+class TreeEnsemble:
+    """Gradient-boosted regression trees on log-odds, as plain arrays (JSON, evaluated with numpy)."""
 
     features: tuple[str, ...]
     init: float
     learning_rate: float
     trees: tuple[dict, ...]  # each: feature, threshold, left, right, value (arrays; leaf when left == -1)
-    threshold: float
 
     def probabilities(self, rows: list[list[float]]):
         import numpy as np
@@ -645,6 +693,28 @@ class UnitModel:
                 node = np.where(tree["left"][node] < 0, node, nxt)
             raw += self.learning_rate * tree["value"][node]
         return 1.0 / (1.0 + np.exp(-raw))
+
+
+@dataclass(frozen=True)
+class UnitModel:
+    """The unit classifier of plain-text dumps (trained by bench/train_clean_model.py).
+
+    ``first`` scores each unit from ``UNIT_FEATURES``; ``second`` (None in older model files)
+    re-scores it from the same features plus ``STAGE2_FEATURES`` of the first stage's
+    probabilities over the page. No pickle, no scikit-learn at run time.
+    """
+
+    first: TreeEnsemble
+    threshold: float
+    second: TreeEnsemble | None = None
+
+    def page_probabilities(self, rows: list[list[float]]) -> list[float]:
+        """Body probability of each unit of one page (rows in page order)."""
+        first = [float(x) for x in self.first.probabilities(rows)] if rows else []
+        if self.second is None or not rows:
+            return first
+        stacked = [row + extra for row, extra in zip(rows, second_stage_rows(rows, first))]
+        return [float(x) for x in self.second.probabilities(stacked)]
 
 
 def load_unit_model_trees(data: dict) -> tuple[dict, ...]:
@@ -672,10 +742,22 @@ def load_unit_model(path: str | None = None) -> UnitModel | None:
     file = Path(path) if path else Path(__file__).with_name("clean_model.json")
     if not file.is_file():
         return None
-    data = json.loads(file.read_text(encoding="utf-8"))
+    return unit_model_from_json(json.loads(file.read_text(encoding="utf-8")))
+
+
+def unit_model_from_json(data: dict) -> UnitModel | None:
+    """A ``UnitModel`` from the JSON written by the trainer; None when trained on other features."""
     if tuple(data["features"]) != UNIT_FEATURES:
         return None  # trained on another feature set: fall back to the rules
-    return UnitModel(UNIT_FEATURES, float(data["init"]), float(data["learning_rate"]), load_unit_model_trees(data), float(data["threshold"]))
+    first = TreeEnsemble(UNIT_FEATURES, float(data["init"]), float(data["learning_rate"]), load_unit_model_trees(data))
+    second = None
+    if stage := data.get("second_stage"):
+        if tuple(stage["features"]) != UNIT_FEATURES + STAGE2_FEATURES:
+            return None  # its threshold was chosen for a second stage this code cannot compute
+        second = TreeEnsemble(
+            UNIT_FEATURES + STAGE2_FEATURES, float(stage["init"]), float(stage["learning_rate"]), load_unit_model_trees(stage)
+        )
+    return UnitModel(first, float(data["threshold"]), second)
 
 
 # --- metadata from text ----------------------------------------------------------------------
@@ -847,7 +929,7 @@ def tree_visible_text(root) -> str:
 
 
 @dataclass(frozen=True)
-class _PlainPage:
+class PlainPage:
     """A plain-text dump cut into units, with the rules' keep/drop and the outlet they found."""
 
     units: list[_Unit]
@@ -857,20 +939,20 @@ class _PlainPage:
     rule_keep: list[bool]
 
 
-def _plain_page(text: str, chrome_lines: frozenset[str]) -> _PlainPage:
+def _plain_page(text: str, chrome_lines: frozenset[str]) -> PlainPage:
     removed: list[str] = []
     units = _build_units(_strip_blocks(text, removed), removed)
     site_outlet = _find_outlet(units)
     first_core = next((u.text for u in units if _is_core(u.text, site_outlet)), "")
     outlet = site_outlet or _split_dateline(first_core)[1]
-    return _PlainPage(units, removed, site_outlet, outlet, _select_body(units, chrome_lines, outlet))
+    return PlainPage(units, removed, site_outlet, outlet, _select_body(units, chrome_lines, outlet))
 
 
-def plain_unit_rows(raw_text: str, chrome_lines: frozenset[str] = frozenset()) -> tuple[list[str], list[list[float]]]:
+def plain_unit_rows(raw_text: str, chrome_lines: frozenset[str] = frozenset()) -> tuple[PlainPage, list[list[float]]]:
     """The units of a plain-text dump and their feature rows: what the unit model is trained on."""
     page = _plain_page(_normalise_text(raw_text), chrome_lines)
     texts = [u.text for u in page.units]
-    return texts, unit_features(texts, chrome_lines, page.outlet, page.rule_keep)
+    return page, unit_features(texts, chrome_lines, page.outlet, page.rule_keep)
 
 
 def _smoothed(probabilities: list[float]) -> list[float]:
@@ -883,25 +965,34 @@ def _smoothed(probabilities: list[float]) -> list[float]:
     return out if n else []
 
 
-def _model_keep(page: _PlainPage, chrome_lines: frozenset[str], model: UnitModel) -> list[bool]:
-    """The model's keep/drop per unit; widgets and corpus chrome stay dropped whatever it says.
-
-    Sentence-shaped prose inside the page's one dense prose region needs less of the model's
-    confidence (``CORE_IN_REGION_MIN_PROBABILITY``): a body paragraph near the article's end
-    often looks like a teaser to the model, but never sits inside the region by accident.
-    """
+def _model_keep(page: PlainPage, chrome_lines: frozenset[str], model: UnitModel) -> list[bool]:
+    """The model's keep/drop per unit of a page."""
     texts = [u.text for u in page.units]
     if not texts:
         return []
     rows = unit_features(texts, chrome_lines, page.outlet, page.rule_keep)
-    raw = [float(p) for p in model.probabilities(rows)]
+    return keep_by_probabilities(page, chrome_lines, rows, model.page_probabilities(rows), model.threshold)
+
+
+def keep_by_probabilities(
+    page: PlainPage, chrome_lines: frozenset[str], rows: list[list[float]], probabilities: list[float], threshold: float
+) -> list[bool]:
+    """Keep/drop per unit from the model's probabilities; widgets and corpus chrome stay dropped.
+
+    Sentence-shaped prose inside the page's one dense prose region needs less of the model's
+    confidence (``CORE_IN_REGION_MIN_PROBABILITY``): a body paragraph near the article's end
+    often looks like a teaser to the model, but never sits inside the region by accident.
+    (Separate from ``_model_keep`` so the trainer picks the threshold on this exact rule.)
+    """
+    raw = [float(p) for p in probabilities]
     smooth = _smoothed(raw)
     in_region = UNIT_FEATURES.index("in_prose_region")
     keep = []
-    for i, text in enumerate(texts):
+    for i, unit in enumerate(page.units):
+        text = unit.text
         hard_drop = _is_widget(text) or normalise_line(text) in chrome_lines
         core_in_region = page.rule_keep[i] and rows[i][in_region] and _is_core(text, page.outlet)
-        keep.append(not hard_drop and (smooth[i] >= model.threshold or (core_in_region and raw[i] >= CORE_IN_REGION_MIN_PROBABILITY)))
+        keep.append(not hard_drop and (smooth[i] >= threshold or (core_in_region and raw[i] >= CORE_IN_REGION_MIN_PROBABILITY)))
     return keep
 
 
