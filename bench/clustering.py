@@ -18,8 +18,8 @@ document, then clusters with `events.cluster_items` at its library threshold. Re
   plus 0-2 days. Storyline reads it as the day span it would infer from such metadata
   (the three days before publication); the anchor gets the date-gap penalty the issue
   describes (similarity minus 2 beyond 3 days apart), its threshold kept.
-- Incremental: ECB+ arriving in 5 batches (seeded order) through `events.update_events`
-  vs `cluster_items` on all at once, with and without dates.
+- Incremental runs group all documents again, keeping event ids (`events.regroup_events`), so
+  their clusters are these; bench/incremental.py times updating against rebuilding.
 - Cost: `cluster_items` in a fresh process per size on synthetic corpora built from real ECB+
   sentences (events of 1-6 reports, each report most of one article's sentences plus two from
   others, capitalised word runs as names, a day per event): seconds, peak memory (max RSS)
@@ -61,7 +61,6 @@ THRESHOLDS = [round(x, 3) for x in np.arange(0.04, 0.60, 0.01)]
 ANCHOR_THRESHOLDS = [round(x, 3) for x in np.arange(0.02, 0.60, 0.01)]
 SEED = 13
 SMALL_SEEDS = (13, 14, 15)
-BATCHES = 5
 
 
 # --- data ---------------------------------------------------------------------------------
@@ -196,18 +195,6 @@ def publication_days(docs: list[Document], gold: dict[str, str]) -> dict[str, da
         else:
             event_day[event] = date(2008, 1, 1) + timedelta(days=rng.randrange(366))
     return {d.id: event_day[gold[d.path]] + timedelta(days=rng.randrange(3)) for d in sorted(docs, key=lambda d: d.id)}
-
-
-def in_batches(items: list[events.ClusterItem], linked: list[tuple[str, str]], batches: int) -> list[list[str]]:
-    """Items arriving in ``batches`` seeded-random batches through `events.update_events`."""
-    order = sorted(items, key=lambda i: i.id)
-    random.Random(SEED).shuffle(order)
-    state: list[events.EventState] = []
-    by_id = {i.id: i for i in items}
-    for k in range(batches):
-        updated = events.update_events(state, order[k::batches], linked)
-        state = [events.EventState(event_id, tuple(by_id[i] for i in members)) for event_id, members in updated.items()]
-    return [[i.id for i in e.items] for e in state]
 
 
 def score(groups: list[list[str]], gold: dict[str, str], name_of: dict[str, str]) -> tuple[float, ...]:
@@ -372,13 +359,6 @@ def main() -> None:
     for name, values in results.items():
         print(row(f"{name} (t={anchor_t if name.startswith('anchor') else events.SAME_EVENT_SCORE})", tuple(np.mean(values, axis=0))))
 
-    print(f"\nincremental: ECB+ arriving in {BATCHES} batches vs all at once")
-    print(header)
-    linked = reuse_pairs(reuse)
-    for label, dates in (("undated", None), ("dated", published)):
-        items = storyline_items(docs, dates)
-        print(row(f"storyline all at once, {label}", score(events.cluster_items(items, linked), gold, name_of)))
-        print(row(f"storyline in {BATCHES} batches, {label}", score(in_batches(items, linked, BATCHES), gold, name_of)))
 
     if args.scale:
         cost([int(n) for n in args.scale.split(",")])

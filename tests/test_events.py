@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from storyline import coding, events, pipeline
 from storyline.cli import app
 from storyline.ingest import ingest
-from storyline.model import DateInference
+from storyline.model import DateInference, Event
 
 from conftest import SEEDS
 
@@ -142,30 +142,20 @@ def test_heads_about_different_people_are_two_events_even_with_shared_topic_word
         events.pair_scores(vectors, [without, b], pairs)[0] - events.OTHER_PROTAGONISTS_PENALTY)
 
 
-def test_update_events_keeps_existing_ids_and_adds_new_documents():
-    existing = [events.EventState("ev_call", (item("a", CALL, "2026-02-04"),)),
-                events.EventState("ev_flood", (item("f", FLOOD, "2024-06-02"),))]
-    new = [item("b", CALL, "2026-02-05"), item("c", CALL, "2022-12-30"), item("g", FLOOD + " Rivers rose again.", "2024-06-03"),
-           item("h", "Completely unrelated harvest festival draws crowds to village square.", "2024-09-01")]
-    out = events.update_events(existing, new)
-    assert out["ev_call"] == ["a", "b"] and out["ev_flood"] == ["f", "g"]
-    assert sorted(v for k, v in out.items() if k not in ("ev_call", "ev_flood")) == [["c"], ["h"]]
-    assert events.update_events(list(reversed(existing)), list(reversed(new))) == out
+def earlier(event_id, members):
+    return Event(event_id, DateInference(None), "t", members, 1)
 
 
-def test_update_events_puts_a_new_copy_with_its_original_and_never_merges_old_events():
-    existing = [events.EventState("ev_1", (item("a", CALL, "2026-02-04"),)), events.EventState("ev_2", (item("b", CALL, "2026-02-04"),))]
-    out = events.update_events(existing, [item("c", FLOOD, "2026-02-04")], [("b", "c")])
-    assert out == {"ev_1": ["a"], "ev_2": ["b", "c"]}
+def test_regrouped_events_keep_the_ids_of_the_events_they_continue():
+    previous = [earlier("ev_call", ["a", "b"]), earlier("ev_flood", ["f", "g"]), earlier("ev_split", ["x", "y", "z"])]
+    groups = [["a", "b", "c"], ["f", "g"], ["x", "y"], ["z"], ["h"]]
+    named = events.carried_ids(groups, previous)
+    assert named["ev_call"] == ["a", "b", "c"] and named["ev_flood"] == ["f", "g"]
+    assert named["ev_split"] == ["x", "y"]  # the larger part of a split event keeps its id
+    assert named[events.stable_id("ev_", ["z"])] == ["z"] and named[events.stable_id("ev_", ["h"])] == ["h"]
+    assert events.carried_ids(groups, list(reversed(previous))) == named
 
 
-def test_incremental_batches_stay_close_to_clustering_all_at_once():
-    texts = [CALL, FLOOD, "Central bank raises interest rates by half a point to fight stubborn inflation in the eurozone.",
-             "Wildfire spreads across hills near Athens as firefighters battle strong winds and evacuate suburbs."]
-    items = [item(f"{k}{n}", text, "2025-03-0" + str(k + 1)) for k, text in enumerate(texts) for n in range(3)]
-    full = events.cluster_items(items, [])
-    state = []
-    for batch in (items[0::2], items[1::2]):
-        out = events.update_events(state, batch)
-        state = [events.EventState(e, tuple(i for i in items if i.id in m)) for e, m in out.items()]
-    assert sorted(sorted(m) for m in out.values()) == full
+def test_two_earlier_events_joined_by_new_reports_keep_the_larger_ones_id():
+    named = events.carried_ids([["a", "b", "c", "d"]], [earlier("ev_1", ["a"]), earlier("ev_2", ["b", "c"])])
+    assert named == {"ev_2": ["a", "b", "c", "d"]}

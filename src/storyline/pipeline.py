@@ -132,7 +132,7 @@ def event_stage(corpus: Corpus, ctx: Context) -> None:
 
 
 def event_update(corpus: Corpus, previous: Corpus, new_ids: set[str], ctx: Context) -> None:
-    corpus.events = events.update_group_events(previous.events, corpus.documents, corpus.reuse, new_ids)
+    corpus.events = events.regroup_events(previous.events, corpus.documents, corpus.reuse)
     events.assign_quotes(corpus.events, corpus.quotes)
     corpus.stories = events.thread_stories(corpus.events, corpus.entities)
 
