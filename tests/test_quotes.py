@@ -1,11 +1,14 @@
 """Direct and reported speech: each attribution shape on our own sentences, then the seeds."""
 
 import re
-import time
+import string
 
 from storyline.model import Document, Mention, Quote
 from storyline.quotes import (
+    _CUE,
+    _REPORT_CUE,
     MIN_QUOTE_WORDS,
+    _all_cues,
     QUOTE_MATCH_RATIO,
     find_quotes,
     merge_quotes,
@@ -156,12 +159,28 @@ def test_pronoun_mid_sentence_takes_the_nearest_person():
     assert one(quotes_of(text), "port would reopen", "indirect").speaker == "Lars Olsen"
 
 
-def test_hostile_input_is_handled_quickly():
+def test_hostile_input_is_handled():
+    # linear: about a second here; quadratic code took minutes (timed by hand, never asserted)
     text = ('"' * 20000) + (" said that" * 5000) + ("“a b ” " * 5000) + ("x, Berg said, " * 2000)
-    started = time.perf_counter()
     quotes = find_quotes(text, mentions(text))
-    assert time.perf_counter() - started < 10  # linear: about a second here; quadratic code took minutes
     assert all(0 <= q.start <= q.end <= len(text) for q in quotes)
+    assert quotes and all(q.kind == "direct" for q in quotes)  # the runs of marks pair up as quotes
+
+
+def test_cues_are_found_exactly_where_the_cue_regexes_match():
+    """The word-trie prefilter finds what the cue regexes find, on the seeds and on words that
+    case-insensitive matching folds (ſ, ı, İ, the Kelvin sign) or that only contain a cue."""
+    docs, _ = seed_corpus()
+    odd = (
+        "Berg ſaid, claimſ, asKed; SAID Said_x said9 unsaid saidé İnsisted warnİng ıt "
+        "points   out, According\nto the report, emphasised and emphasized, told. Stated."
+    )
+    for text in [d.clean_text for d in docs.values()] + [odd]:
+        cues, report_cues = _all_cues(text)
+        expected = [m.span() for m in _CUE.finditer(text) if text[m.start()] in string.ascii_letters]
+        assert [c.span() for c in cues] == expected
+        assert [c.span() for c in report_cues] == [m.span() for m in _REPORT_CUE.finditer(text)]
+    assert [c.group() for c in _all_cues(odd)[0]][:3] == ["claimſ", "asKed", "SAID"]
 
 
 def test_merge_keeps_a_paraphrase_apart_and_counts_sources():
