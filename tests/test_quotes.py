@@ -373,11 +373,11 @@ def test_colon_ending_the_previous_paragraph_and_a_dash_byline_name_the_speaker(
     assert (budget.speaker, spoken_by(text, budget)) == ("Lars Olsen", "Lars Olsen")
 
 
-def test_quote_completed_in_the_writers_words_runs_to_the_attribution():
+def test_quote_completed_in_the_writers_words_keeps_its_words_and_takes_the_attribution():
     text = "“Many would call it a defeat” if the party lost by that margin, said Lars Olsen, a pollster in the capital."
     quote = one(quotes_of(text), "Many would call it")
-    assert text[quote.start : quote.end] == "Many would call it a defeat” if the party lost by that margin"
-    assert quote.speaker == "Lars Olsen"
+    assert text[quote.start : quote.end] == quote.text == "Many would call it a defeat"  # the speaker's words only
+    assert (quote.speaker, quote.cue) == ("Lars Olsen", "said")
     # a quote that ends its own sentence is not extended ("…!" the nominee tweeted)
     shout = "“Stop the count now!” the defeated nominee tweeted on Sunday, hours after the polls closed."
     assert one(quotes_of(shout), "Stop the count").text == "Stop the count now!"

@@ -794,8 +794,9 @@ def _byline_speaker(ctx: _Ctx, start: int) -> _Speaker:
 
 def _with_mixed_tail(ctx: _Ctx, span: _DirectSpan) -> _DirectSpan:
     """“A” that B, said X: a quotation the writer completes in their own words before the
-    attribution is one statement up to the comma (PolNeAR annotates it so); only for a quote
-    opening its sentence, so reported speech with a quoted phrase inside is left alone."""
+    attribution is one statement up to the comma, whose attribution the quote takes (PolNeAR
+    annotates the statement as the content; the quote itself stays the speaker's words A); only
+    for a quote opening its sentence, so reported speech with a quoted phrase inside is left alone."""
     if span.close_mark is None or not _MIXED_TAIL_START.match(ctx.text, span.after):
         return span
     if ctx.text[_rstrip_marks(ctx.text, span.content_start, span.content_end) - 1] in ".!?…":
@@ -863,7 +864,10 @@ def find_quotes(text: str, mentions: list[Mention], spacy_doc=None) -> list[Quot
     """
     spans = _direct_spans(text)
     ctx = _make_ctx(text, mentions, spans)
-    direct = [_with_mixed_tail(ctx, d) for d in spans if _word_count(text, d) >= MIN_QUOTE_WORDS]
+    direct = [d for d in spans if _word_count(text, d) >= MIN_QUOTE_WORDS]
+    # the statement a quote belongs to (“A” that B, said X) gives its attribution; the quote's
+    # text and offsets stay the speaker's own words
+    statements = {d.open_mark: _with_mixed_tail(ctx, d) for d in direct}
     paragraph_of = _paragraph_index(text)
     items: list[tuple[int, str, object]] = [(d.open_mark, "direct", d) for d in direct]
     # a cue after a kept quote ("“…,” Putin said in remarks that …") introduces no reported clause;
@@ -871,7 +875,7 @@ def find_quotes(text: str, mentions: list[Mention], spacy_doc=None) -> list[Quot
     used_cues: set[int] = set()
     attributions = {}
     for d in direct:
-        attributions[d.open_mark] = found = _direct_attribution(ctx, d)
+        attributions[d.open_mark] = found = _direct_attribution(ctx, statements[d.open_mark])
         if found[2] is not None and found[2] > d.content_end:
             used_cues.add(found[2])
     items += [(c[0], "indirect", c) for c in _indirect_candidates(ctx, used_cues)]
@@ -883,7 +887,8 @@ def find_quotes(text: str, mentions: list[Mention], spacy_doc=None) -> list[Quot
     for position, kind, item in items:
         sentence = ctx.sentence_of(position)
         if kind == "direct":
-            quote = _direct_quote(ctx, item, attributions[item.open_mark], last_direct, paragraph_of)
+            attribution = attributions[item.open_mark]
+            quote = _direct_quote(ctx, item, statements[item.open_mark], attribution, last_direct, paragraph_of)
             if quote is None:
                 continue
             last_direct = (paragraph_of(item.content_end), quote.speaker, quote.speaker_start, quote.speaker_end)
@@ -918,11 +923,15 @@ def is_title(words: str) -> bool:
     return all(t[:1].isupper() or t[:1].isdigit() or t.lower() in _TITLE_MINOR_WORDS for t in tokens)
 
 
-def _direct_quote(ctx: _Ctx, span: _DirectSpan, attribution, last_direct, paragraph_of) -> Quote | None:
-    start, end = _content_bounds(ctx.text, span)
-    words = _word_count(ctx.text, span)
-    if words < MIN_QUOTE_WORDS or is_title(ctx.text[start:end]):
+def _direct_quote(
+    ctx: _Ctx, span: _DirectSpan, statement: _DirectSpan, attribution, last_direct, paragraph_of
+) -> Quote | None:
+    """The quote of ``span`` (the speaker's words only), kept or dropped by its whole
+    ``statement`` (the quote plus any words the writer completes it with)."""
+    words = _word_count(ctx.text, statement)
+    if words < MIN_QUOTE_WORDS or is_title(ctx.text[slice(*_content_bounds(ctx.text, statement))]):
         return None
+    start, end = _content_bounds(ctx.text, span)
     speaker, cue, _ = attribution
     canonical = _canonical(ctx, speaker, ctx.sentence_of(span.open_mark))
     if cue is None:
