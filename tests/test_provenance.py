@@ -176,8 +176,8 @@ def test_embeddings_cover_at_least_what_lexical_alignment_covers_on_the_seed_rew
     assert {(m.left, m.right) for m in lexical.matches} <= {(m.left, m.right) for m in embedded.matches}
     assert embedded.right_coverage >= lexical.right_coverage and embedded.is_reuse()
     # only sentences that no copied or lexically matched sentence explains were embedded
-    explained = {m.right for m in lexical.matches}
-    assert embedder.vectors and not any(doc == rewrite.id and i in explained for doc, i in embedder.vectors)
+    explained = {pv.sentence_text(profiles[rewrite.id], m.right) for m in lexical.matches}
+    assert embedder.vectors and not explained & set(embedder.vectors)
 
 
 def test_verbatim_copy_needs_no_embeddings(seeds):

@@ -33,7 +33,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -389,25 +389,39 @@ def profile_documents(
     return {d.id: Profile(sentences[d.id], sentence_vectors(sentences[d.id], vocab, weights), d.id, d.clean_text) for d in docs}
 
 
+def sentence_text(profile: Profile, index: int) -> str:
+    """The text of a profile's sentence as the encoder reads it (whitespace collapsed)."""
+    sent = profile.sentences[index]
+    return " ".join(profile.text[sent.start : sent.end].split())
+
+
 @dataclass
 class SentenceEmbeddings:
-    """Embeddings of the sentences alignment asks about, computed on first need, kept for a run.
+    """Embeddings of the sentences alignment asks about, kept for a run, one per sentence text.
 
     Alignment asks only for sentences that no copied sentence explains and that share content
     words with an unexplained sentence of the other document, so a corpus of syndicated
-    copies embeds little beyond its rewrites.
+    copies embeds little beyond its rewrites; copies share sentence texts, so a sentence that
+    several copies print is embedded once. ``prepare`` embeds the sentences of many pairs in
+    one encoder call (length-sorted batches): the encoder is compute-bound, so few large
+    calls beat many small ones.
     """
 
     encoder: SentenceEncoder
-    vectors: dict[tuple[str, int], np.ndarray] = field(default_factory=dict)
+    vectors: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def prepare(self, wanted: Iterable[tuple[Profile, Iterable[int]]]) -> None:
+        """Embed, in one encoder call, every sentence named by (profile, indexes) not yet held."""
+        texts = {sentence_text(profile, i): None for profile, indexes in wanted for i in indexes}
+        missing = [t for t in texts if t not in self.vectors]
+        if missing:
+            self.vectors.update(zip(missing, self.encoder.encode(missing)))
 
     def of(self, profile: Profile, indexes: list[int]) -> np.ndarray:
         """Unit vectors of the profile's sentences at ``indexes`` (rows in that order)."""
-        missing = [i for i in indexes if (profile.doc_id, i) not in self.vectors]
-        if missing:
-            texts = [" ".join(profile.text[profile.sentences[i].start : profile.sentences[i].end].split()) for i in missing]
-            self.vectors.update(zip(((profile.doc_id, i) for i in missing), self.encoder.encode(texts)))
-        return np.array([self.vectors[(profile.doc_id, i)] for i in indexes], dtype=np.float32).reshape(len(indexes), -1)
+        self.prepare([(profile, indexes)])
+        rows = [self.vectors[sentence_text(profile, i)] for i in indexes]
+        return np.array(rows, dtype=np.float32).reshape(len(indexes), -1)
 
 
 def sentence_vectors(sentences: list[Sentence], vocab: Mapping[str, int], weights: np.ndarray) -> sparse.csr_matrix:
@@ -481,63 +495,37 @@ def order_share(matches: list[SentenceMatch]) -> float:
     return len(tails) / len(matches) if matches else 0.0
 
 
-def embedded_paraphrases(
-    left_profile: Profile,
-    right_profile: Profile,
-    cos: np.ndarray,
-    found: list[SentenceMatch],
-    copies: list[SentenceMatch],
-    embedder: SentenceEmbeddings,
-    anchored: bool,
-) -> list[SentenceMatch]:
-    """Paraphrased sentence pairs by sentence-embedding cosine, among sentences that no copy
-    or lexical paraphrase (``found``) explains.
+@dataclass
+class PendingAlignment:
+    """A pair's copied and lexically paraphrased sentences, with the sentence pairs still to be
+    judged by embeddings (``rows`` x ``cols`` of the two documents, where ``eligible``)."""
 
-    Only pairs sharing MIN_SHARED_CONTENT_WORDS_EMBEDDED content words, with a lexical cosine
-    of at least EMBED_MIN_LEXICAL_COSINE, are compared (and only their sentences embedded);
-    each sentence pairs only with its mutual best.
-    """
-    left, right = left_profile.sentences, right_profile.sentences
-    shared = ((left_profile.vectors != 0).astype(np.int32) @ (right_profile.vectors != 0).astype(np.int32).T).toarray()
-    eligible = (shared >= MIN_SHARED_CONTENT_WORDS_EMBEDDED) & (cos >= EMBED_MIN_LEXICAL_COSINE)
-    eligible[[m.left for m in found], :] = False
-    eligible[:, [m.right for m in found]] = False
-    words_l = np.array([s.words for s in left]) >= MIN_MATCH_WORDS
-    words_r = np.array([s.words for s in right]) >= MIN_MATCH_WORDS
-    eligible &= words_l[:, None] & words_r[None, :]
-    rows, cols = np.flatnonzero(eligible.any(axis=1)), np.flatnonzero(eligible.any(axis=0))
-    if not len(rows):
-        return []
-    block = embedder.of(left_profile, rows.tolist()) @ embedder.of(right_profile, cols.tolist()).T
-    similarity = np.where(eligible[np.ix_(rows, cols)], block, -1.0)
-    best_col, best_row = similarity.argmax(axis=1), similarity.argmax(axis=0)
-    pairs: list[SentenceMatch] = []
-    for c, j in enumerate(cols):
-        r = int(best_row[c])
-        i, sim = int(rows[r]), float(similarity[r, c])
-        if best_col[r] != c or sim < 0:
-            continue
-        if sim >= PARAPHRASE_EMBEDDING_COSINE or (
-            anchored and sim >= PARAPHRASE_EMBEDDING_COSINE_ANCHORED and near_anchor_diagonal(i, int(j), copies)
-        ):
-            pairs.append(SentenceMatch(i, int(j), "paraphrase", sim))
-    return pairs
+    left: Profile
+    right: Profile
+    matches: list[SentenceMatch]
+    anchors: list[SentenceMatch]  # the copied sentence pairs
+    anchored: bool  # copies have shown reuse, so looser paraphrase thresholds apply
+    rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
+    cols: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
+    eligible: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=bool))
+
+    def wanted(self) -> list[tuple[Profile, list[int]]]:
+        """The sentences whose vectors the embedding step needs."""
+        return [(self.left, self.rows.tolist()), (self.right, self.cols.tolist())] if len(self.rows) else []
 
 
-def align_sentences(
-    left_profile: Profile, right_profile: Profile, embedder: SentenceEmbeddings | None = None
-) -> list[SentenceMatch]:
-    """Copied sentence pairs (any number per sentence) and paraphrased ones (mutual best only).
+def lexical_alignment(left_profile: Profile, right_profile: Profile) -> tuple[PendingAlignment, np.ndarray]:
+    """Copied sentence pairs (any number per sentence) and lexically paraphrased ones (mutual
+    best only), with the pair's lexical cosine matrix.
 
     Paraphrase similarity is loose, so a sentence pairs only with the one it is most similar
     to on both sides, and the cosine threshold drops only once copied sentences have shown
-    that one document reuses the other. Paraphrase is judged by sentence embeddings when an
-    ``embedder`` is given, else by lexical cosine.
+    that one document reuses the other.
     """
     left, right = left_profile.sentences, right_profile.sentences
     cos = (left_profile.vectors @ right_profile.vectors.T).toarray()
     if not left or not right:
-        return []
+        return PendingAlignment(left_profile, right_profile, [], [], False), cos
     ratios = cdist([s.norm for s in left], [s.norm for s in right], scorer=fuzz.ratio, workers=1)
     lwords = np.array([s.words for s in left])[:, None]
     rwords = np.array([s.words for s in right])[None, :]
@@ -565,9 +553,116 @@ def align_sentences(
         )
         if similar and len(set(left[i].content) & set(rs.content)) >= MIN_SHARED_CONTENT_WORDS:
             matches.append(SentenceMatch(i, j, "paraphrase", float(cos[i, j])))
-    if embedder is not None:
-        matches += embedded_paraphrases(left_profile, right_profile, cos, matches, anchors, embedder, anchored)
+    return PendingAlignment(left_profile, right_profile, matches, anchors, anchored), cos
+
+
+def embedding_candidates(pending: PendingAlignment, cos: np.ndarray) -> PendingAlignment:
+    """The pair with the sentence pairs that embeddings may align: those that no copy or
+    lexical paraphrase explains, sharing MIN_SHARED_CONTENT_WORDS_EMBEDDED content words,
+    with a lexical cosine of at least EMBED_MIN_LEXICAL_COSINE (only their sentences are
+    embedded)."""
+    left_profile, right_profile = pending.left, pending.right
+    if not left_profile.sentences or not right_profile.sentences:
+        return pending
+    shared = ((left_profile.vectors != 0).astype(np.int32) @ (right_profile.vectors != 0).astype(np.int32).T).toarray()
+    eligible = (shared >= MIN_SHARED_CONTENT_WORDS_EMBEDDED) & (cos >= EMBED_MIN_LEXICAL_COSINE)
+    eligible[[m.left for m in pending.matches], :] = False
+    eligible[:, [m.right for m in pending.matches]] = False
+    words_l = np.array([s.words for s in left_profile.sentences]) >= MIN_MATCH_WORDS
+    words_r = np.array([s.words for s in right_profile.sentences]) >= MIN_MATCH_WORDS
+    eligible &= words_l[:, None] & words_r[None, :]
+    rows, cols = np.flatnonzero(eligible.any(axis=1)), np.flatnonzero(eligible.any(axis=0))
+    return replace(pending, rows=rows, cols=cols, eligible=eligible[np.ix_(rows, cols)])
+
+
+def embedded_paraphrases(pending: PendingAlignment, embedder: SentenceEmbeddings) -> list[SentenceMatch]:
+    """Paraphrased sentence pairs by sentence-embedding cosine among the pair's embedding
+    candidates; each sentence pairs only with its mutual best."""
+    rows, cols = pending.rows, pending.cols
+    if not len(rows):
+        return []
+    block = embedder.of(pending.left, rows.tolist()) @ embedder.of(pending.right, cols.tolist()).T
+    similarity = np.where(pending.eligible, block, -1.0)
+    best_col, best_row = similarity.argmax(axis=1), similarity.argmax(axis=0)
+    pairs: list[SentenceMatch] = []
+    for c, j in enumerate(cols):
+        r = int(best_row[c])
+        i, sim = int(rows[r]), float(similarity[r, c])
+        if best_col[r] != c or sim < 0:
+            continue
+        if sim >= PARAPHRASE_EMBEDDING_COSINE or (
+            pending.anchored
+            and sim >= PARAPHRASE_EMBEDDING_COSINE_ANCHORED
+            and near_anchor_diagonal(i, int(j), pending.anchors)
+        ):
+            pairs.append(SentenceMatch(i, int(j), "paraphrase", sim))
+    return pairs
+
+
+def may_be_reuse(pending: PendingAlignment, cos: np.ndarray) -> bool:
+    """Whether the pair could pass ``PairAlignment.is_reuse`` whatever embeddings add.
+
+    An upper bound on each test, taking every embedding candidate as aligned: embedded
+    paraphrases join only sentences that nothing aligned yet, so copied sentences stay as
+    they are and each other test can at best reach its bound. A pair that fails here is not
+    reuse with or without embeddings, so its sentences need no vectors.
+    """
+    left, right = pending.left.sentences, pending.right.sentences
+    copies = pending.anchors
+    copied, copied_words = shared_narrative(copies, left, right)
+    if copied >= MIN_COPIED_SENTENCES and copied_words >= MIN_NARRATIVE_WORDS:
+        return True
+    rows, cols, eligible = pending.rows, pending.cols, pending.eligible
+    narrative_l = np.array([left[i].narrative_words for i in rows], dtype=int)
+    narrative_r = np.array([right[j].narrative_words for j in cols], dtype=int)
+    best_new = (np.where(eligible, np.minimum(narrative_l[:, None], narrative_r[None, :]), 0).max(axis=0)
+                if len(rows) else np.zeros(0, dtype=int))
+    paraphrases = [m for m in pending.matches if m.kind == "paraphrase"]
+    counted, _ = shared_narrative(paraphrases, left, right)
+    new_rows_ok = int((eligible & (narrative_l[:, None] >= MIN_MATCH_WORDS)).any(axis=1).sum()) if len(rows) else 0
+    if counted + min(new_rows_ok, int((best_new >= MIN_MATCH_WORDS).sum())) < MIN_PARAPHRASE_SENTENCES:
+        return False
+    _, narrative = shared_narrative(pending.matches, left, right)
+    if narrative + int(best_new.sum()) < MIN_NARRATIVE_WORDS:
+        return False
+    used_l = {m.left for m in pending.matches} | set(rows.tolist())
+    used_r = {m.right for m in pending.matches} | set(cols.tolist())
+    coverage = min(chars(left[i] for i in used_l) / max(1, chars(left)), chars(right[j] for j in used_r) / max(1, chars(right)))
+    if coverage < MIN_PARAPHRASE_COVERAGE:
+        return False
+    # best mean lexical cosine: the known paraphrases plus the k most similar candidates, any k
+    known = [float(cos[m.left, m.right]) for m in paraphrases]
+    extra = np.sort(cos[np.ix_(rows, cols)][eligible])[::-1] if len(rows) else np.zeros(0)
+    sums = sum(known) + np.concatenate(([0.0], np.cumsum(extra)))
+    counts = len(known) + np.arange(len(extra) + 1)
+    means = np.divide(sums, counts, out=np.zeros_like(sums), where=counts > 0)
+    return bool(means.max() >= MIN_MEAN_PARAPHRASE_COSINE)
+
+
+def pending_alignment(left_profile: Profile, right_profile: Profile, embeddings: bool, skip_non_reuse: bool = False) -> PendingAlignment:
+    """Lexical alignment of a pair, with its embedding candidates when ``embeddings``; with
+    ``skip_non_reuse``, none for a pair that cannot be reuse anyway (``may_be_reuse``)."""
+    pending, cos = lexical_alignment(left_profile, right_profile)
+    if not embeddings:
+        return pending
+    pending = embedding_candidates(pending, cos)
+    if skip_non_reuse and not may_be_reuse(pending, cos):
+        return replace(pending, rows=pending.rows[:0], cols=pending.cols[:0], eligible=pending.eligible[:0, :0])
+    return pending
+
+
+def finish_alignment(pending: PendingAlignment, embedder: SentenceEmbeddings | None = None) -> list[SentenceMatch]:
+    """All aligned sentence pairs: the lexical ones and those embeddings add, in right order."""
+    matches = pending.matches + (embedded_paraphrases(pending, embedder) if embedder is not None else [])
     return sorted(matches, key=lambda m: (m.right, m.left))
+
+
+def align_sentences(
+    left_profile: Profile, right_profile: Profile, embedder: SentenceEmbeddings | None = None
+) -> list[SentenceMatch]:
+    """Copied sentence pairs and paraphrased ones (``lexical_alignment``); paraphrase is also
+    judged by sentence embeddings when an ``embedder`` is given."""
+    return finish_alignment(pending_alignment(left_profile, right_profile, embedder is not None), embedder)
 
 
 def merge_passages(
@@ -603,9 +698,13 @@ def align(
     if not profiles or left_doc.id not in profiles or right_doc.id not in profiles:
         profiles = profile_documents([left_doc, right_doc])
     lp, rp = profiles[left_doc.id], profiles[right_doc.id]
+    return pair_alignment(lp, rp, align_sentences(lp, rp, embedder))
+
+
+def pair_alignment(lp: Profile, rp: Profile, matches: list[SentenceMatch]) -> PairAlignment:
+    """What the aligned sentence pairs of two profiled documents say about reuse."""
     left, right = lp.sentences, rp.sentences
-    matches = align_sentences(lp, rp, embedder)
-    result = PairAlignment(left_doc.id, right_doc.id, matches)
+    result = PairAlignment(lp.doc_id, rp.doc_id, matches)
     if not matches:
         return result
     result.passages = merge_passages(matches, left, right)
@@ -919,9 +1018,14 @@ def find_reuse(
     embedder = encoder if isinstance(encoder, SentenceEmbeddings) else None
     if isinstance(encoder, SentenceEncoder):
         embedder = SentenceEmbeddings(encoder)
-    for x, y in pairs:
+    # every pair aligned lexically first, so the sentences embeddings must judge are embedded
+    # together in one encoder call; pairs that cannot be reuse ask for none
+    pending = [pending_alignment(profiles[x], profiles[y], embedder is not None, skip_non_reuse=True) for x, y in pairs]
+    if embedder is not None:
+        embedder.prepare(wanted for p in pending for wanted in p.wanted())
+    for (x, y), pair in zip(pairs, pending):
         left, right = by_id[x], by_id[y]
-        al = align(left, right, profiles, embedder)
+        al = pair_alignment(pair.left, pair.right, finish_alignment(pair, embedder))
         if not al.is_reuse():
             continue
         original, evidence = choose_original(left, right, al)
