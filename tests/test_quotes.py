@@ -417,3 +417,22 @@ def test_a_continued_quote_points_at_the_attribution_that_named_its_speaker():
     )
     continued = one(quotes_of(text), "Nobody should doubt")
     assert (continued.cue, continued.speaker, spoken_by(text, continued)) == (None, "Lars Olsen", "Olsen")
+
+
+def test_round_up_headline_dash_names_the_source_before_the_colon():
+    text = "POLLS MISSED THE RURAL VOTE - Lars Olsen: “The samples had too few rural voters in them.”"
+    quote = one(quotes_of(text), "samples had too few")
+    assert (quote.speaker, text[quote.speaker_start : quote.speaker_end]) == ("Lars Olsen", "Lars Olsen")
+    report = "TURNOUT WAS HIGHER THAN EXPECTED - More from the report: “Young voters came out in force this time.”"
+    quote = one(quotes_of(report), "Young voters")
+    assert report[quote.speaker_start : quote.speaker_end] == "More from the report"
+
+
+def test_inverted_attribution_after_a_full_stop_and_an_unknown_name_with_an_apposition():
+    text = "“We will win this state. We always do.” said party boss Lars Olsen, though he added that it would be close."
+    quote = one(quotes_of(text), "We will win")
+    assert quote.speaker == "Lars Olsen"
+    # a name no NER found, with its apposition before the cue
+    unknown = "Htay Oo, the party's acting chairman, told the agency simply, “We lost the vote badly.”"
+    quote = one(quotes_of(unknown), "We lost")
+    assert unknown[quote.speaker_start : quote.speaker_end] == "Htay Oo"

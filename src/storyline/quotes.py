@@ -230,6 +230,12 @@ _TRAILING_ATTRIBUTION = re.compile(
     rf",\s+(?P<np>(?:[\w'’.-]+\s+){{1,6}}?)(?:{_FILLER}\s+)*(?P<cue>{_REPORT_VERBS})"
     rf"(?:\s+\w+day)?\s*(?:[,.;]|$)"
 )
+# A sentence opening with a capitalised subject and one apposition before its cue ("Gregory T.
+# Angelo, president of the Log Cabin Republicans, said").
+_SUBJECT_WITH_APPOSITION = re.compile(
+    rf"(?P<np>[A-Z][^\s,;:“”\"]*(?:\s+[^\s,;:“”\"]+){{0,{MAX_SPEAKER_WORDS - 1}}}),"
+    rf"(?:\s+[^\s,“”\"]+){{1,{MAX_APPOSITION_WORDS}}},"
+)
 _PARAGRAPH = re.compile(r"[^\n]+")
 _PARAGRAPH_BREAK = re.compile(r"\n+")
 _QUOTE_LINE_BREAK = re.compile(r"\s*\n+\s*(?:[“”\"]|''|``)?")
@@ -452,6 +458,9 @@ def _speaker_before(ctx: _Ctx, sent_start: int, cue_start: int) -> _Speaker | No
         for m in ctx.mentions_between(sent_start, cue_start):
             if m.kind in ("PERSON", "ORG") and ctx.text[m.end : m.end + 1] == ",":
                 return _speaker_from_mention(m)
+        apposed = _SUBJECT_WITH_APPOSITION.fullmatch(core.rstrip())
+        if apposed:  # "Htay Oo, its acting chairman, told": a name the NER missed, with its apposition
+            return _phrase_speaker(ctx.text, sent_start + apposed.start("np"), sent_start + apposed.end("np"))
     bounds = list(_PHRASE_BOUNDARY.finditer(core))
     clause_start = bounds[-1].end() if bounds else 0
     phrase = core[clause_start:]
@@ -736,8 +745,12 @@ def _direct_attribution(ctx: _Ctx, span: _DirectSpan) -> tuple[_Speaker | None, 
         limit = min(max(following[1], after_start), after_start + MAX_ATTRIBUTION_CHARS)
     if ends_with_stop or ctx.text[after_start : after_start + 1] == ",":
         found = _speaker_after_quote(ctx, after_start, limit)
-        # after “….” only a bare attribution sentence counts ("Trump said."), not a new statement
-        if found is not None and (last_char != "." or limit == close_sentence[1] or _ends_attribution(ctx.text, found[2], limit)):
+        # after “….” only a bare attribution sentence counts ("Trump said." / "said X, who ..."),
+        # not a new statement
+        if found is not None and (
+            last_char != "." or limit == close_sentence[1] or _ends_attribution(ctx.text, found[2], limit)
+            or (ctx.text[found[2]].islower() and found[0].start > found[2])
+        ):
             return found
     sent_start = ctx.sentence_start(span.open_mark)
     introduced = _rstrip(ctx.text, span.open_mark)
@@ -826,6 +839,10 @@ def _colon_speaker(ctx: _Ctx, open_mark: int) -> _Speaker | None:
     pronoun = _CLAUSE_PRONOUN.match(ctx.text, clause_start, before - 1)
     if pronoun:  # "Reid said ..., but he gave the Texan a compliment:"
         return _Speaker(pronoun.start("p"), pronoun.end("p"), None, pronoun.group("p").lower())
+    if boundaries and boundaries[-1].group() != ",":  # "POLLS NOT WRONG - Mark Blumenthal:": the name after the dash
+        byline = _headline_byline(ctx, clause_start, before - 1)
+        if byline is not None:
+            return byline
     subject = _sentence_subject(ctx, sent_start, before - 1)
     if subject is not None and not subject.pronoun:  # "McConnell delivered a message to Trump:"
         return subject
@@ -833,6 +850,19 @@ def _colon_speaker(ctx: _Ctx, open_mark: int) -> _Speaker | None:
     if named:
         return _speaker_from_mention(named[0])
     return subject
+
+
+def _headline_byline(ctx: _Ctx, start: int, end: int) -> _Speaker | None:
+    """The source a round-up names after a headline's dash: its person or organisation, else
+    the short phrase itself ("- Pew Research:", "- More from the report:")."""
+    named = [m for m in ctx.mentions_between(start, end) if m.kind in ("PERSON", "ORG")]
+    if named:
+        return _speaker_from_mention(named[0])
+    while start < end and ctx.text[start].isspace():
+        start += 1
+    if not 0 < len(ctx.text[start:end].split()) <= MAX_SPEAKER_WORDS:
+        return None
+    return _phrase_speaker(ctx.text, start, end)
 
 
 def _rstrip_marks(text: str, start: int, end: int) -> int:
