@@ -35,9 +35,15 @@ DIMENSION = 384
 # 20-40 pieces, and the few run-on scrape lines past 128 are cut (their start decides anyway).
 MAX_PIECES = 128
 # Sentences per onnxruntime call. Sentences are grouped by piece count, so a batch has no
-# padding; 64 keeps the activations of a batch under ~10 MB while amortising call overhead.
+# padding; 64 keeps the activations of a batch under ~10 MB while amortising call overhead
+# (600 news sentences: 105/s CPU so, 100/s padded in length-sorted batches of 16, 79/s of 64,
+# 57/s of 256: larger batches lose to cache misses).
 BATCH_SIZE = 64
-# onnxruntime threads per session: one, since pipeline stages and other work share the cores.
+# onnxruntime intra-op threads per session. The encoder is compute-bound (MatMul ~76% of its
+# time), so a second thread could only help on an idle second core; on this 2-core machine
+# shared with other work, 1,598 news sentences ran at 49-50/s wall with one thread, 37-45/s
+# with two (spinning off) and 32-34/s with two spinning, so one it is; ``load_encoder(2)`` on
+# a machine of one's own.
 THREADS = 1
 
 
@@ -112,6 +118,10 @@ def load_encoder(threads: int = THREADS) -> SentenceEncoder:
     options = ort.SessionOptions()
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL  # fused attention and layer norms
+    options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    # idle threads wait instead of spinning: spinning threads take a shared core from other work
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     options.log_severity_level = 3
     session = ort.InferenceSession(str(model_path), sess_options=options, providers=["CPUExecutionProvider"])
     return SentenceEncoder(session, tokenizer, tuple(i.name for i in session.get_inputs()))
