@@ -173,7 +173,7 @@ def test_cues_are_found_exactly_where_the_cue_regexes_match():
     docs, _ = seed_corpus()
     odd = (
         "Berg ſaid, claimſ, asKed; SAID Said_x said9 unsaid saidé İnsisted warnİng ıt "
-        "points   out, According\nto the report, emphasised and emphasized, told. Stated."
+        "points   out, According\nto the report, emphasised and emphasized, told. Stated. As she put it, he puts it."
     )
     for text in [d.clean_text for d in docs.values()] + [odd]:
         cues, report_cues = _all_cues(text)
@@ -436,3 +436,11 @@ def test_inverted_attribution_after_a_full_stop_and_an_unknown_name_with_an_appo
     unknown = "Htay Oo, the party's acting chairman, told the agency simply, “We lost the vote badly.”"
     quote = one(quotes_of(unknown), "We lost")
     assert unknown[quote.speaker_start : quote.speaker_end] == "Htay Oo"
+
+
+def test_put_it_introduces_a_quote_and_a_weekday_is_no_speaker():
+    text = "As Lars Olsen, the party's treasurer, put it: “We cannot keep spending like this.”"
+    assert one(quotes_of(text), "cannot keep spending").speaker == "Lars Olsen"
+    names = {**PEOPLE, "Thursday": "Thursday"}  # a weekday an NER took for a name
+    later = "Olsen later Thursday told the radio station: “The vote was never in doubt.”"
+    assert one(find_quotes(later, mentions(later, names)), "never in doubt").speaker == "Lars Olsen"

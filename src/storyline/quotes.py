@@ -90,7 +90,7 @@ _SPEECH_VERBS = (
     "declares|reiterated|reiterates|confessed|surmised|wondered|opined|testified|sighed|scoffed|"
     "read|reads|began|offered|predicts|explains|recounts|exhorted|retaliated|reacted|sang|sings|"
     r"assured|reminded|elaborated|elaborates|points\s+out|"
-    r"quoted|recounted|recalls|pointed\s+out|went\s+on|shot\s+back|fired\s+back|chimed\s+in"
+    r"quoted|recounted|recalls|pointed\s+out|went\s+on|shot\s+back|fired\s+back|chimed\s+in|put\s+it|puts\s+it"
 )
 _PARTICIPLES = (
     "saying|adding|noting|stating|insisting|stressing|emphasi[sz]ing|explaining|arguing|warning|claiming|"
@@ -116,6 +116,8 @@ def _first_words(alternation: str) -> frozenset[str]:
     words = set()
     for alternative in alternation.split("|"):
         first = re.split(r"\\s\+", alternative)[0]
+        if not re.fullmatch(r"(?:\w|\[\w+\])+", first):
+            raise ValueError(f"cue word {first!r}: only letters and [..] classes can be prefiltered")
         forms = [""]
         for part in re.findall(r"\[(\w+)\]|(\w)", first):
             forms = [f + c for f in forms for c in (part[0] or part[1])]
@@ -720,7 +722,9 @@ def _make_ctx(text: str, mentions: list[Mention], direct: list[_DirectSpan]) -> 
         i = bisect.bisect_right(starts, m.start) - 1
         return i >= 0 and inside[i][0] <= m.start < inside[i][1]
 
-    outside = sorted((m for m in mentions if not quoted(m)), key=lambda m: (m.end, m.start))
+    # a weekday the NER took for a name ("Priebus later Thursday told") never speaks
+    speakers = (m for m in mentions if not quoted(m) and m.text.lower() not in _WEEKDAYS)
+    outside = sorted(speakers, key=lambda m: (m.end, m.start))
     cues, report_cues = _all_cues(masked)
     return _Ctx(
         text, masked, sentences, [s for s, _ in sentences], outside, [m.end for m in outside],
