@@ -444,3 +444,9 @@ def test_put_it_introduces_a_quote_and_a_weekday_is_no_speaker():
     names = {**PEOPLE, "Thursday": "Thursday"}  # a weekday an NER took for a name
     later = "Olsen later Thursday told the radio station: “The vote was never in doubt.”"
     assert one(find_quotes(later, mentions(later, names)), "never in doubt").speaker == "Lars Olsen"
+
+
+def test_a_this_phrase_after_the_quote_is_its_speaker():
+    text = "“The campaign is out of money and out of time.” this source told the newspaper."
+    quote = one(quotes_of(text), "out of money")
+    assert (quote.cue, text[quote.speaker_start : quote.speaker_end]) == ("told", "this source")

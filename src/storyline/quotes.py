@@ -194,6 +194,9 @@ _NON_CLAUSE_START = frozenset(
     "earlier later previously last this yesterday today tonight who which was were is are had has have would will "
     "not nothing".split()
 )
+# Words that cannot begin a speaker phrase right before its cue: those of a clause, except
+# "this" ("“…,” this source told the Post").
+_NON_SPEAKER_START = _NON_CLAUSE_START - {"this"}
 # A quotation's byline: a dash opening the next paragraph ("“…”¶— Hillary Clinton."), as fact
 # checks and quote round-ups print them.
 _DASH_BYLINE = re.compile(r"[ \t]*\n\s*(?P<dash>[-—–]{1,2})[ \t]*(?=[A-Z])")
@@ -546,7 +549,7 @@ def _speaker_after_quote(ctx: _Ctx, pos: int, limit: int) -> tuple[_Speaker, str
             return _phrase_speaker(text, match.end(), phrase.end()), "according to", match.start("cue")
         return None
     match = _AFTER_NP_CUE.match(ctx.masked, pos, limit)
-    if match and not match.group("np").split()[0].lower() in _NON_CLAUSE_START:
+    if match and not match.group("np").split()[0].lower() in _NON_SPEAKER_START:
         # “…,” the presumptive nominee, Donald Trump, tweeted: the person named in the apposition
         people = [m for m in ctx.mentions_between(match.start("np"), match.end()) if m.kind == "PERSON"]
         if people and match.group("appos"):
