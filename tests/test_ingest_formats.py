@@ -238,3 +238,26 @@ def test_mangled_archives_never_escape_as_exceptions(tmp_path):
             mutant.write_bytes(bytes(data[: rng.randrange(len(data) // 2, len(data) + 1)]))
             result = ingest([mutant])
             assert all(e.where.startswith(str(mutant)) for e in result.errors)
+
+
+def test_a_jsonl_dump_is_read_a_line_at_a_time_with_each_line_capped_like_a_file(tmp_path):
+    """A dump bigger than the per-file cap is read whole; one oversized record is skipped by name."""
+    lines = [line for line in AP.split("\n") if line.strip()]
+    paragraphs = [" ".join(lines[start : start + 6]) for start in range(0, 36, 6)]
+    records = [json.dumps({"id": f"r{n}", "text": p}) for n, p in enumerate(paragraphs)]
+    records.insert(3, json.dumps({"id": "huge", "text": "x " * 3000}))
+    data = ("\n".join(records) + "\n").encode()
+    limits = IngestLimits(file_bytes=2000)
+    assert len(data) > 3 * limits.file_bytes
+    (tmp_path / "dump.jsonl").write_bytes(data)
+    with gzip.open(tmp_path / "dump.jsonl.gz", "wb") as handle:
+        handle.write(data)
+    for name in ("dump.jsonl", "dump.jsonl.gz"):
+        result = ingest([tmp_path / name], limits=limits)
+        assert [d.path.rsplit("#", 1)[1] for d in result.documents] == [f"r{n}" for n in range(len(paragraphs))]
+        (error,) = result.errors
+        assert error.where == f"{tmp_path / name}#4" and "line over 2000 bytes" in error.problem
+    cut = (tmp_path / "dump.jsonl.gz").read_bytes()
+    (tmp_path / "cut.jsonl.gz").write_bytes(cut[: len(cut) // 2])
+    result = ingest([tmp_path / "cut.jsonl.gz"], limits=IngestLimits(file_bytes=10_000))
+    assert result.documents and "corrupt compressed data after line" in result.errors[-1].problem

@@ -237,18 +237,42 @@ def jsonl_record_document(record: object, where: str, fields: JsonlFields) -> Do
 
 
 def read_jsonl_file(source: Source, options: ReadOptions) -> Iterator[Document | InputError]:
-    """One document per line; a bad line is an error of its own, the other lines still count."""
-    text = decode_bytes(read_source(source, options), source.label)
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        where = f"{source.label}#{number}"
-        try:
-            yield jsonl_record_document(json.loads(line), where, options.jsonl_fields)
-        except json.JSONDecodeError as exc:
-            yield InputError(where, f"not valid JSON ({exc.msg} at column {exc.colno})")
-        except InputError as exc:
-            yield exc
+    """One document per line; a bad line is an error of its own, the other lines still count.
+
+    A JSONL file is a container: it is read a line at a time (a dump of a million articles
+    never sits in memory whole), each line capped like a file, the whole like an archive.
+    """
+    limits = options.limits
+    budget = limits.archive_bytes
+    number = 0
+    try:
+        with source.open() as stream:
+            while line := stream.readline(limits.file_bytes + 1):
+                number += 1
+                where = f"{source.label}#{number}"
+                budget -= len(line)
+                if budget < 0:
+                    yield InputError(source.label, f"over {limits.archive_bytes} bytes; stopped at line {number}")
+                    return
+                if len(line) > limits.file_bytes and not line.endswith(b"\n"):
+                    yield InputError(where, f"too large: a line over {limits.file_bytes} bytes; skipped")
+                    while (rest := stream.readline(limits.file_bytes + 1)) and not rest.endswith(b"\n"):
+                        budget -= len(rest)
+                    budget -= len(rest)
+                    continue
+                if line.strip():
+                    yield from jsonl_line_document(line, where, options)
+    except (OSError, EOFError, zlib.error) as exc:  # a .jsonl.gz that breaks off: keep the lines before
+        yield InputError(source.label, f"corrupt compressed data after line {number} ({exc}); stopped reading there")
+
+
+def jsonl_line_document(line: bytes, where: str, options: ReadOptions) -> Iterator[Document | InputError]:
+    try:
+        yield jsonl_record_document(json.loads(decode_bytes(line, where)), where, options.jsonl_fields)
+    except json.JSONDecodeError as exc:
+        yield InputError(where, f"not valid JSON ({exc.msg} at column {exc.colno})")
+    except InputError as exc:
+        yield exc
 
 
 # --- WARC ------------------------------------------------------------------------------------
@@ -430,6 +454,13 @@ def read_gzip_file(source: Source, options: ReadOptions) -> Iterator[Document | 
     reader = reader_for(inner_name)
     if reader is None or reader in ARCHIVE_READERS:
         raise InputError(source.label, f"a .gz of an unsupported file type {Path(inner_name).suffix or '(none)'!r}")
+    if reader in STREAMED_READERS:  # decompressed as it is read, under the reader's own caps
+
+        def open_stream() -> BinaryIO:
+            return gzip.GzipFile(fileobj=source.open())
+
+        yield from guarded(reader, Source(source.label, inner_name, open_stream, source.folder), options)
+        return
     try:
         with source.open() as raw, gzip.GzipFile(fileobj=raw) as stream:
             data = read_capped(stream, options.limits.file_bytes, source.label)
@@ -504,6 +535,8 @@ READERS: dict[str, Reader] = {
 }
 # Readers that stream a container: bounded by the archive limits, never nested in another archive.
 ARCHIVE_READERS = frozenset({read_warc_file, read_gzip_file, read_zip_file})
+# Readers of many records that read a line or a record at a time: capped on disk like archives.
+STREAMED_READERS = frozenset({read_jsonl_file})
 
 
 def reader_for(name: str) -> Reader | None:
@@ -530,7 +563,7 @@ def read_path(path: Path, options: ReadOptions = ReadOptions()) -> Iterator[Docu
     if reader is None:
         yield InputError(label, f"unsupported file type {path.suffix or '(none)'!r}")
         return
-    limit = options.limits.archive_bytes if reader in ARCHIVE_READERS else options.limits.file_bytes
+    limit = options.limits.archive_bytes if reader in ARCHIVE_READERS | STREAMED_READERS else options.limits.file_bytes
     try:
         size = path.stat().st_size
     except OSError as exc:
