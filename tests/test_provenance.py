@@ -180,6 +180,42 @@ def test_embeddings_cover_at_least_what_lexical_alignment_covers_on_the_seed_rew
     assert embedder.vectors and not explained & set(embedder.vectors)
 
 
+class CountingEncoder:
+    """The real encoder, counting its calls and the sentences it embeds."""
+
+    def __init__(self):
+        self.encoder, self.calls, self.texts = load_encoder(), 0, []
+
+    def encode(self, texts):
+        self.calls += 1
+        self.texts += list(texts)
+        return self.encoder.encode(texts)
+
+
+def test_find_reuse_embeds_all_pairs_in_one_call_and_links_as_pair_by_pair_alignment(seeds):
+    ap, rewrite = seeds["001"], seeds["000"]
+    copies = [make_doc(f"rewrite-copy-{k}", rewrite.paragraph_texts()[k:]) for k in (1, 3)]
+    docs = [*seeds.values(), *copies]
+    counting = CountingEncoder()
+    links = pv.find_reuse(docs, encoder=pv.SentenceEmbeddings(counting))
+    assert counting.calls == 1 and len(counting.texts) == len(set(counting.texts))
+    found = pv.candidate_pairs(docs)
+    profiles = pv.profile_documents(docs, found.document_frequency, len(docs))
+    # the rewrite and its copies print the same sentences: each text was embedded once
+    printed = [pv.sentence_text(p, i) for p in profiles.values() for i in range(len(p.sentences))]
+    assert sum(printed.count(t) for t in counting.texts) > len(counting.texts)
+    by_id = {d.id: d for d in docs}
+    expected = set()
+    for x, y in found.pairs:  # every pair aligned on its own, every eligible sentence embedded
+        al = pv.align(by_id[x], by_id[y], profiles, pv.SentenceEmbeddings(load_encoder()))
+        if al.is_reuse():
+            expected.add((min(x, y), max(x, y), tuple(sorted(map(tuple, al.passages)))))
+    got = {(min(l.source_document_id, l.target_document_id), max(l.source_document_id, l.target_document_id))
+           for l in links if l.kind != "internal"}
+    assert got == {(x, y) for x, y, _ in expected} and (min(ap.id, rewrite.id), max(ap.id, rewrite.id)) in got
+    assert len(got) >= 5  # the rewrite with AP, the copies with both and each other
+
+
 def test_verbatim_copy_needs_no_embeddings(seeds):
     original = seeds["004"]
     copy = make_doc("copy-of-004", original.paragraph_texts()[::-1])
