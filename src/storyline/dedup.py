@@ -234,26 +234,6 @@ def pair_chunks(pairs: list[tuple[str, str]], max_documents: int) -> Iterator[li
         yield chunk
 
 
-def pair_link(
-    left: Document, right: Document, profiles: dict[str, provenance.Profile], embedder: provenance.SentenceEmbeddings | None
-) -> ReuseLink | None:
-    """The link ``provenance.find_reuse`` makes for one candidate pair, or None when the pair
-    does not reuse text (the same steps: align, choose the original, orient)."""
-    al = provenance.align(left, right, profiles, embedder)
-    if not al.is_reuse():
-        return None
-    original, evidence = provenance.choose_original(left, right, al)
-    target_is_left = original is right
-    return ReuseLink(
-        source_document_id=original.id,
-        target_document_id=(left if target_is_left else right).id,
-        kind=provenance.link_kind(al, target_is_left),
-        score=round(al.left_coverage if target_is_left else al.right_coverage, 4),
-        spans=provenance.orient(al.passages, target_is_left),
-        evidence=evidence,
-    )
-
-
 def align_pairs(
     store: DocumentStore,
     found: provenance.Candidates,
@@ -272,8 +252,7 @@ def align_pairs(
         profiles = provenance.profile_documents([docs[i] for i in sorted(docs)], found.document_frequency, unique)
         # embeddings cached for one group only, so the cache stays bounded
         embedder = provenance.SentenceEmbeddings(encoder) if isinstance(encoder, provenance.SentenceEncoder) else None
-        links = (pair_link(docs[x], docs[y], profiles, embedder) for x, y in chunk)
-        store.add_links(l for l in links if l is not None)
+        store.add_links(provenance.pair_links(chunk, docs, profiles, embedder))
 
 
 def clusters_of(links: Iterable[ReuseLink]) -> list[list[str]]:

@@ -972,6 +972,38 @@ def exact_groups(docs: list[Document], duplicate_of: Mapping[str, str]) -> list[
 LOAD_ENCODER = "installed"
 
 
+def pair_links(
+    pairs: list[tuple[str, str]], by_id: Mapping[str, Document], profiles: Mapping[str, Profile], embedder: SentenceEmbeddings | None
+) -> list[ReuseLink]:
+    """The links of candidate pairs that reuse text, each from its original to the reuser.
+
+    Every pair is aligned lexically first, so the sentences embeddings must judge are embedded
+    together in one encoder call; pairs that cannot be reuse ask for none.
+    """
+    pending = [pending_alignment(profiles[x], profiles[y], embedder is not None, skip_non_reuse=True) for x, y in pairs]
+    if embedder is not None:
+        embedder.prepare(wanted for p in pending for wanted in p.wanted())
+    links = []
+    for (x, y), pair in zip(pairs, pending):
+        left, right = by_id[x], by_id[y]
+        al = pair_alignment(pair.left, pair.right, finish_alignment(pair, embedder))
+        if not al.is_reuse():
+            continue
+        original, evidence = choose_original(left, right, al)
+        target_is_left = original is right
+        links.append(
+            ReuseLink(
+                source_document_id=original.id,
+                target_document_id=(left if target_is_left else right).id,
+                kind=link_kind(al, target_is_left),
+                score=round(al.left_coverage if target_is_left else al.right_coverage, 4),
+                spans=orient(al.passages, target_is_left),
+                evidence=evidence,
+            )
+        )
+    return links
+
+
 def find_reuse(
     docs: list[Document],
     involving: set[str] | None = None,
@@ -1018,29 +1050,7 @@ def find_reuse(
     embedder = encoder if isinstance(encoder, SentenceEmbeddings) else None
     if isinstance(encoder, SentenceEncoder):
         embedder = SentenceEmbeddings(encoder)
-    # every pair aligned lexically first, so the sentences embeddings must judge are embedded
-    # together in one encoder call; pairs that cannot be reuse ask for none
-    pending = [pending_alignment(profiles[x], profiles[y], embedder is not None, skip_non_reuse=True) for x, y in pairs]
-    if embedder is not None:
-        embedder.prepare(wanted for p in pending for wanted in p.wanted())
-    for (x, y), pair in zip(pairs, pending):
-        left, right = by_id[x], by_id[y]
-        al = pair_alignment(pair.left, pair.right, finish_alignment(pair, embedder))
-        if not al.is_reuse():
-            continue
-        original, evidence = choose_original(left, right, al)
-        target_is_left = original is right
-        target = left if target_is_left else right
-        links.append(
-            ReuseLink(
-                source_document_id=original.id,
-                target_document_id=target.id,
-                kind=link_kind(al, target_is_left),
-                score=round(al.left_coverage if target_is_left else al.right_coverage, 4),
-                spans=orient(al.passages, target_is_left),
-                evidence=evidence,
-            )
-        )
+    links += pair_links(pairs, by_id, profiles, embedder)
     for doc in docs:
         # only documents where some word 8-gram recurs can repeat a 10-word passage
         wanted = doc.id in found.repeating and (involving is None or doc.id in involving)
