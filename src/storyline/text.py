@@ -11,6 +11,7 @@ ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof gen col lt sgt capt gov sen rep st jr sr inc ltd co corp vs u.s u.k u.n e.g i.e "
     "jan feb mar apr jun jul aug sep sept oct nov dec".split()
 )
+ABBREVIATION_WINDOW = 40  # characters before a mark where the abbreviation is looked for
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -20,7 +21,10 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         start = paragraph.start()
         for match in SENTENCE_END.finditer(paragraph.group()):
             cut = paragraph.start() + match.end()
-            word = re.search(r"([\w.]+)[.!?]$", text[start : paragraph.start() + match.start() + 1])
+            mark = paragraph.start() + match.start() + 1
+            # the word before the mark, from a short window: searching the whole sentence so far
+            # at every mark made long paragraphs quadratic (a longer word is no abbreviation anyway)
+            word = re.search(r"([\w.]+)[.!?]$", text[max(start, mark - ABBREVIATION_WINDOW) : mark])
             if word and word.group(1).lower().rstrip(".") in ABBREVIATIONS:
                 continue
             spans.append(strip_span(text, start, cut))
