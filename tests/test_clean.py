@@ -397,15 +397,22 @@ def test_one_stage_model_file_still_works() -> None:
     assert "Space for dialogue" in doc.paragraph_texts()
 
 
-def test_second_stage_for_other_features_is_refused() -> None:
+def test_a_second_stage_reads_stacked_rows_and_one_for_other_features_is_refused() -> None:
     import json
 
+    from storyline.clean import UNIT_FEATURES
+
     data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
-    if "second_stage" not in data:
-        pytest.skip("shipped model has one stage")
+    # a second stage made of the first stage's trees: they read only the unit features, which
+    # lead the stacked rows, so it must give the first stage's probabilities back
+    data["second_stage"] = {"features": list(UNIT_FEATURES + STAGE2_FEATURES), "init": data["init"],
+                            "learning_rate": data["learning_rate"], "trees": data["trees"]}
+    model = unit_model_from_json(data)
+    assert model is not None and model.second is not None
+    rows = _seed_rows("002")
+    assert model.page_probabilities(rows) == pytest.approx([float(p) for p in model.first.probabilities(rows)])
     data["second_stage"]["features"] = data["second_stage"]["features"][:-1]
     assert unit_model_from_json(data) is None  # its threshold belongs to a stage this code cannot compute
-    assert load_unit_model().second is not None
 
 
 BENCH = Path(__file__).resolve().parents[1] / "bench"
