@@ -291,3 +291,12 @@ def test_fast_ner_reads_people_from_described_appositions_and_known_first_names(
     assert labels["Joe Tammerlund"] == "PERSON"  # "Joe" is a known office holder's first name
     assert fast_labels("Representative Karl B. Vennes of Ohio spoke.")["Karl B. Vennes"] == "PERSON"
     assert labels["Harbour Fund"] == "ORG"
+
+
+def test_fast_ner_never_takes_a_lone_weekday_or_month_for_a_person():
+    from storyline.nlp import load_fast_nlp
+
+    text = ("Bernie Sanders won the primary. Sanders on Tuesday said he would stay in the race. "
+            "Hillary Clinton on Saturday told donors she was confident.")
+    found = find_mentions(text, load_fast_nlp()(text))
+    assert {m.text for m in found if m.kind == "PERSON"} == {"Bernie Sanders", "Sanders", "Hillary Clinton"}

@@ -263,6 +263,8 @@ def fast_entities(
                 break
         while len(tokens) > 1 and text[slice(*tokens[-1])].lower() in TRAILING_DATE_WORDS:
             tokens = tokens[:-1]  # "in Florida Friday"
+        if tokens and all(text[s:e].lower() in TRAILING_DATE_WORDS for s, e in tokens):
+            continue  # a day or month alone names nobody ("Sanders on Tuesday said")
         words = [text[s:e].lower() for s, e in tokens]
         titles = [i for i, w in enumerate(words[:-1]) if w in PERSON_TITLES or w.rstrip(".") in PERSON_TITLES]
         titled = bool(titles)
