@@ -21,22 +21,6 @@ from storyline import provenance as pv
 from storyline.embeddings import load_encoder
 
 
-class TimedEncoder:
-    """An encoder that counts the sentences it embeds, its calls, and their wall and CPU time."""
-
-    def __init__(self, encoder):
-        self.encoder, self.sentences, self.calls, self.wall, self.cpu = encoder, 0, 0, 0.0, 0.0
-
-    def encode(self, texts):
-        wall, cpu = time.perf_counter(), time.process_time()
-        out = self.encoder.encode(texts)
-        self.wall += time.perf_counter() - wall
-        self.cpu += time.process_time() - cpu
-        self.sentences += len(texts)
-        self.calls += 1
-        return out
-
-
 def timed(fn):
     wall, cpu = time.perf_counter(), time.process_time()
     result = fn()
@@ -53,7 +37,7 @@ def main(argv: list[str] | None = None) -> None:
     args = ap.parse_args(argv)
     families, topics = (40, 3) if args.quick else (args.families, args.ecb_topics)
     docs = pq.clean(pq.build_set(families, topics, args.seed, args.part))
-    encoder = TimedEncoder(load_encoder())
+    encoder = pq.TimedEncoder(load_encoder())
     lexical, lex_wall, lex_cpu = timed(lambda: pv.find_reuse(docs, encoder=None))
     embedded, emb_wall, emb_cpu = timed(lambda: pv.find_reuse(docs, encoder=pv.SentenceEmbeddings(encoder)))
     total = sum(len(pv.split_sentences(d)) for d in docs)
