@@ -17,7 +17,7 @@ from datetime import date
 
 from . import provenance
 from .entities import CountryIndex, country_index
-from .knowledge import Knowledge
+from .knowledge import Knowledge, OfficeTerm
 from .model import Corpus, Entity
 
 RECORD_TYPES = ("document", "event", "quote", "entity", "reuse", "story")
@@ -129,15 +129,16 @@ def write_parquet(corpus: Corpus, folder: Path) -> list[Path]:
     return written
 
 
-def actor_country(entity: Entity | None, name: str, day: date | None, knowledge: Knowledge, countries: CountryIndex) -> str | None:
+def actor_country(
+    entity: Entity | None, name: str, day: date | None, terms_of: dict[str, list[OfficeTerm]], countries: CountryIndex
+) -> str | None:
     """The country an actor stands for: a place is its own country (when it is one), a person
-    the country of an office they held on the event's day (from the knowledge files)."""
+    the country of an office they held on the event's day (``terms_of``: office terms by name)."""
     if entity is not None and entity.kind in ("GPE", "NORP"):
         return countries.qualifiers.get(name.lower())
     if entity is not None and entity.kind != "PERSON":
         return None
-    held = [t.country for t in knowledge.offices if name in t.names
-            and (day is None or (t.start <= day and (t.end is None or day <= t.end)))]
+    held = [t.country for t in terms_of.get(name, ()) if day is None or (t.start <= day and (t.end is None or day <= t.end))]
     return held[0] if len(set(held)) == 1 else None
 
 
@@ -149,6 +150,10 @@ def plover_records(corpus: Corpus, knowledge: Knowledge) -> list[dict]:
     the event's documents and its count of independent sources.
     """
     countries = country_index()
+    terms_of: dict[str, list[OfficeTerm]] = {}  # built once: an export holds many events
+    for term in knowledge.offices:
+        for name in term.names:
+            terms_of.setdefault(name, []).append(term)
     entity_by_name = {e.name: e for e in corpus.entities}
     docs = {d.id: d for d in corpus.documents}
     out = []
@@ -162,7 +167,7 @@ def plover_records(corpus: Corpus, knowledge: Knowledge) -> list[dict]:
         def actor(name: str) -> dict:
             entity = entity_by_name.get(name)
             return {"actorText": name, "entityId": entity.id if entity else None, "kind": entity.kind if entity else None,
-                    "country": actor_country(entity, name, day, knowledge, countries)}
+                    "country": actor_country(entity, name, day, terms_of, countries)}
 
         out.append({
             "id": event.id, "date": event.date.value, "dateCertain": event.date.certain,

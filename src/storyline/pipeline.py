@@ -21,7 +21,7 @@ from . import briefing, clean, dating, entities, events, provenance, quotes, tim
 from .errors import StageError, StorylineError
 from .ingest import JsonlFields, ingest
 from .knowledge import Knowledge, load_knowledge
-from .model import Corpus, Document
+from .model import Corpus, Document, Event
 from .nlp import load_fast_nlp, load_nlp
 from .store import Store
 
@@ -126,13 +126,16 @@ def quote_stage(corpus: Corpus, ctx: Context) -> None:
 
 
 def event_stage(corpus: Corpus, ctx: Context) -> None:
-    corpus.events = events.group_events(corpus.documents, corpus.reuse, corpus.entities)
-    events.assign_quotes(corpus.events, corpus.quotes)
-    corpus.stories = events.thread_stories(corpus.events, corpus.entities)
+    place_events(corpus, events.group_events(corpus.documents, corpus.reuse, corpus.entities))
 
 
 def event_update(corpus: Corpus, previous: Corpus, new_ids: set[str], ctx: Context) -> None:
-    corpus.events = events.regroup_events(previous.events, corpus.documents, corpus.reuse)
+    place_events(corpus, events.regroup_events(previous.events, corpus.documents, corpus.reuse))
+
+
+def place_events(corpus: Corpus, found: list[Event]) -> None:
+    """The events found, with their quotes, threaded into stories."""
+    corpus.events = found
     events.assign_quotes(corpus.events, corpus.quotes)
     corpus.stories = events.thread_stories(corpus.events, corpus.entities)
 
