@@ -11,6 +11,7 @@ from storyline.quotes import (
     _all_cues,
     QUOTE_MATCH_RATIO,
     find_quotes,
+    join_split_quotes,
     merge_quotes,
     normalise_quote,
     quote_cluster_id,
@@ -450,3 +451,20 @@ def test_a_this_phrase_after_the_quote_is_its_speaker():
     text = "“The campaign is out of money and out of time.” this source told the newspaper."
     quote = one(quotes_of(text), "out of money")
     assert (quote.cue, text[quote.speaker_start : quote.speaker_end]) == ("told", "this source")
+
+
+def test_a_dash_byline_on_the_quotes_own_line_names_its_speaker_and_closes_it():
+    text = (
+        "Readers told us what they think of the bridge.\n"
+        "“The new bridge will carry its first trains next spring.” ― Anna Berg\n"
+        "“The budget for the bridge has already doubled twice.”\xa0― Lars Olsen.\n"
+        "“It is a fine plan,” — Berg said of the design, “and it will work.”"
+    )
+    quotes = quotes_of(text)
+    trains, budget = one(quotes, "first trains"), one(quotes, "already doubled")
+    assert (trains.cue, trains.speaker, spoken_by(text, trains)) == ("—", "Anna Berg", "Anna Berg")
+    assert (budget.speaker, spoken_by(text, budget)) == ("Lars Olsen", "Lars Olsen")
+    groups = join_split_quotes(text, quotes)
+    assert [len(g) for g in groups if g[0] in (trains, budget)] == [1, 1]  # a byline ends its quotation
+    plan = one(quotes, "fine plan")  # a dash that goes on with the sentence is no byline
+    assert plan.cue != "—"

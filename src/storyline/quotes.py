@@ -75,6 +75,9 @@ MAX_SPLIT_GAP_WORDS = 30
 # Word n-grams used to find candidate pairs before fuzzy matching (avoids comparing all pairs).
 BLOCK_NGRAM = 3
 
+# The cue recorded for a quotation's byline ("“…” — Hillary Clinton").
+BYLINE_CUE = "—"
+
 # Double quote marks: curly, straight, and the doubled apostrophes/backticks of wire and
 # typewriter text. ” also appears as an opener in badly typeset pages.
 QUOTE_MARKS = re.compile(r"[“”\"]|''|``")
@@ -200,6 +203,14 @@ _NON_SPEAKER_START = _NON_CLAUSE_START - {"this"}
 # A quotation's byline: a dash opening the next paragraph ("“…”¶— Hillary Clinton."), as fact
 # checks and quote round-ups print them.
 _DASH_BYLINE = re.compile(r"[ \t]*\n\s*(?P<dash>[-—–]{1,2})[ \t]*(?=[A-Z])")
+# The same byline on the quote's own line, closing its paragraph ("“…” ― Pamela Padilla¶"), as
+# round-ups of readers' or voters' words print them; a name of at most MAX_SPEAKER_WORDS words
+# and nothing after it, so a dash that goes on with the sentence ("“…” — Trump said that …")
+# is not one.
+_INLINE_DASH_BYLINE = re.compile(
+    rf"[ \t\xa0]*(?P<dash>[―—–]|--)[ \t\xa0]*(?=[A-Z][^\s“”\"]*(?:[ \t\xa0]+[^\s“”\"]+){{0,{MAX_SPEAKER_WORDS - 1}}}?"
+    r"[ \t\xa0.]*(?:\n|$))"
+)
 # After a closing mark, the writer's own words continuing the quoted sentence (“A” that B, …).
 _MIXED_TAIL_START = re.compile(r" (?:[a-z]|\((?=[a-z]))")
 # Where the clause naming a colon's speaker begins: a comma, or a dash after a headline
@@ -791,9 +802,9 @@ def _direct_attribution(ctx: _Ctx, span: _DirectSpan) -> tuple[_Speaker | None, 
     if according:
         rest = ctx.text[according.end() : close_sentence[1]].rstrip(" .")
         return _Speaker(according.end(), according.end() + len(rest), None), "according to", according.start("cue")
-    dash = _DASH_BYLINE.match(ctx.text, after_start)
+    dash = _DASH_BYLINE.match(ctx.text, after_start) or _INLINE_DASH_BYLINE.match(ctx.text, after_start)
     if dash:  # “…” ¶ — Hillary Clinton.
-        return _byline_speaker(ctx, dash.end()), "—", dash.start("dash")
+        return _byline_speaker(ctx, dash.end()), BYLINE_CUE, dash.start("dash")
     if ctx.text[sent_start : span.open_mark].strip():
         # no cue, but the quote sits in a sentence about someone ("The judge interrupted me.
         # “…”" is not this; "Huckabee is labeling Obama's actions “…”" is): its subject
@@ -1031,6 +1042,8 @@ def _split_gap(text: str, first: Quote, second: Quote) -> bool:
         return False
     if second.speaker_start is not None and second.speaker_start > second.start:
         return False  # the second part has an attribution of its own after it
+    if first.cue == BYLINE_CUE:
+        return False  # “A” ― X¶“B”: a byline closes its quotation
     if second.speaker != first.speaker and second.speaker is not None:
         return False
     if second.speaker_start is not None and second.speaker_start != first.speaker_start:
