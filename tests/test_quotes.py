@@ -468,3 +468,17 @@ def test_a_dash_byline_on_the_quotes_own_line_names_its_speaker_and_closes_it():
     assert [len(g) for g in groups if g[0] in (trains, budget)] == [1, 1]  # a byline ends its quotation
     plan = one(quotes, "fine plan")  # a dash that goes on with the sentence is no byline
     assert plan.cue != "—"
+
+
+def test_an_attribution_right_after_the_mark_is_not_the_writers_completion_of_the_quote():
+    text = (
+        "“We can still win in the states that vote in June,” he said, arguing that the contests "
+        "in the upcoming states would help. “The intensity of the voters is greater,” said Lars Olsen, "
+        "a senator who spoke to reporters."
+    )
+    quotes = quotes_of(text)
+    win = one(quotes, "still win", "direct")
+    assert (win.cue, spoken_by(text, win)) == ("said", "he")
+    assert win.end == text.index("June") + len("June")
+    greater = one(quotes, "intensity", "direct")
+    assert (greater.speaker, spoken_by(text, greater)) == ("Lars Olsen", "Lars Olsen")

@@ -836,6 +836,8 @@ def _with_mixed_tail(ctx: _Ctx, span: _DirectSpan) -> _DirectSpan:
     if ctx.text[s_start : span.open_mark].strip():
         return span
     s_end = min(s_end, span.after + MAX_ATTRIBUTION_CHARS)
+    if _speaker_after_quote(ctx, span.after, s_end) is not None:
+        return span  # “…,” he said, arguing that …: the quote's own attribution follows its mark
     for comma in re.finditer(",", ctx.masked[span.after : s_end]):
         at = span.after + comma.start()
         if QUOTE_MARKS.search(ctx.text, span.after, at):
