@@ -143,3 +143,18 @@ def test_capping_segment_merges_finds_the_same_pairs():
         assert set(map(tuple, got.tolist())) == set(map(tuple, want.tolist()))
     assert max(len(k) for k, _ in capped.segments) <= 100 < max(len(k) for k, _ in merged.segments)
     assert capped.nbytes() == merged.nbytes()
+
+
+@pytest.mark.parametrize("max_segment", [10, sketch.MAX_SEGMENT_POSTINGS])
+def test_a_large_bucket_pairs_newcomers_with_its_earliest_members_whatever_the_segments(max_segment):
+    postings = sketch.SortedPostings(max_bucket=12, max_segment=max_segment)
+    noise = np.random.default_rng(2)
+    for b in range(8):  # documents 5b..5b+4 all carry key 7, beside keys of their own
+        docs = np.arange(5 * b, 5 * b + 5)
+        keys = np.r_[np.full(5, 7), noise.integers(100, 10**6, 5)].astype(np.uint32)
+        found = postings.add(keys, np.r_[docs, docs])
+    assert (len(postings.segments) > 1) == (max_segment == 10)
+    partners: dict[int, set[int]] = {}
+    for new, other in found.tolist():
+        partners.setdefault(max(new, other), set()).add(min(new, other))
+    assert partners == {d: set(range(min(d, 12))) for d in range(35, 40)}

@@ -37,6 +37,15 @@ EMPTY = np.uint64(1 << 63)  # no shingle fell in this bin (before densification)
 # template): each newcomer pairs with its first members only, so the cost stays linear and
 # the copies stay connected to the earliest ones.
 MAX_LSH_BUCKET = 50
+# Content-word bands collide by chance far more often: two unrelated news articles share
+# common words (content Jaccard ~0.1), so on the scale benchmark's synthetic corpus a band
+# bucket gains a member every ~4,000 documents and a newcomer met ~0.011 N earlier documents,
+# 99.9% of them then rejected by the signature check (at 30k documents 330 per document,
+# linear in N). Pairing each newcomer with a content bucket's first 20 members bounds that
+# at 42 x 20 checks per document; a rewrite still meets its source in any band whose three
+# stems are not all common words. 20 is the lowest that keeps every candidate pair of
+# bench/provenance_quality.py's full syndication set (10 lost one excerpt/rewrite pair).
+MAX_CONTENT_BUCKET = 20
 # Kept signatures compare values for equality only: two different minima agree on their low
 # 16 bits once in 65,536 bins, which raises a Jaccard estimate by under 0.0001, and a million
 # documents' content signatures take 256 MB instead of 1 GB (uint64).
@@ -52,6 +61,9 @@ SHORT_KEY_BITS = 32
 # Every batch searches every segment, so a low cap makes the cost per document grow with
 # the corpus (with 8 million, a million-document run had not finished after 14 CPU minutes).
 MAX_SEGMENT_POSTINGS = 32_000_000
+# Candidate pairs whose signatures are compared at once: 65,536 pairs gather 2 x 16 MB of
+# uint16 signatures (a 100k-document corpus sends ~500,000 content pairs a batch to verify).
+VERIFY_SLICE = 1 << 16
 # Odd multipliers for combining word hashes into n-gram hashes (any odd 64-bit constants).
 COMBINE = np.uint64(0x9E3779B97F4A7C15)
 MIX1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -335,7 +347,7 @@ def sorted_unique(values: np.ndarray) -> np.ndarray:
 
 def estimated_jaccard(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Row-wise share of equal signature values."""
-    return (a == b).mean(axis=-1)
+    return np.count_nonzero(a == b, axis=-1) / a.shape[-1]  # counting skips mean's float conversion
 
 
 @dataclass
@@ -346,7 +358,7 @@ class SortedPostings:
     all and a lookup searches O(log n) segments plus one per ``max_segment`` postings.
 
     A bucket larger than ``max_bucket`` either pairs each newcomer with its earliest
-    ``max_bucket`` members in each segment (``skip_large`` False: many copies of one story
+    ``max_bucket`` members in order of addition, whatever the segments (``skip_large`` False: many copies of one story
     stay linked to the first ones, at bounded cost) or is ignored (``skip_large`` True:
     boilerplate fingerprints).
     """
@@ -365,10 +377,15 @@ class SortedPostings:
         new_members = np.searchsorted(keys, keys, side="right") - np.searchsorted(keys, keys, side="left")
         too_big = (earlier + new_members > self.max_bucket) if self.skip_large else np.zeros(len(keys), dtype=bool)
         pairs = [bucket_pairs(keys, docs, self.max_bucket, self.skip_large, earlier)]
+        # Segments run oldest first, and a key's postings within one keep their order of
+        # addition: the cap takes a bucket's earliest members, so the pairs (and their cost,
+        # at most max_bucket per key) do not depend on how the segments happen to be merged.
+        room = np.full(len(keys), self.max_bucket, dtype=np.int64)
         for (lo, hi), (_, seg_docs) in zip(bounds, self.segments):
-            hits = np.flatnonzero((hi > lo) & ~too_big)
+            hits = np.flatnonzero((hi > lo) & ~too_big & (room > 0))
             if len(hits):
-                counts = np.minimum(hi[hits] - lo[hits], self.max_bucket)
+                counts = np.minimum(hi[hits] - lo[hits], room[hits])
+                room[hits] -= counts
                 new = np.repeat(docs[hits], counts)
                 offsets = np.repeat(lo[hits] - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
                 pairs.append(np.stack([new.astype(np.int64), seg_docs[offsets].astype(np.int64)], axis=1))
@@ -409,9 +426,11 @@ def bucket_pairs(keys: np.ndarray, docs: np.ndarray, max_bucket: int, skip_large
     for size in np.unique(sizes[sizes >= 2]):
         at = starts[sizes == size]
         i, j = np.triu_indices(int(size), k=1)
-        keep = i < max_bucket  # each member pairs with the bucket's first max_bucket members
-        i, j = i[keep], j[keep]
-        out.append(np.stack([docs[at[:, None] + i].ravel(), docs[at[:, None] + j].ravel()], axis=1).astype(np.int64))
+        # each member pairs with the bucket's first max_bucket members, earlier batches' first
+        room = np.maximum(max_bucket - earlier[at], 0)
+        keep = i[None, :] < room[:, None]
+        left, right = docs[at[:, None] + i[None, :]], docs[at[:, None] + j[None, :]]
+        out.append(np.stack([left[keep], right[keep]], axis=1).astype(np.int64))
     return np.concatenate(out) if out else np.empty((0, 2), dtype=np.int64)
 
 
@@ -522,7 +541,7 @@ class CandidateIndex:
     max_print_postings: int
     size: int = 0
     shingle_bands: SortedPostings = field(default_factory=lambda: SortedPostings(MAX_LSH_BUCKET))
-    content_bands: SortedPostings = field(default_factory=lambda: SortedPostings(MAX_LSH_BUCKET))
+    content_bands: SortedPostings = field(default_factory=lambda: SortedPostings(MAX_CONTENT_BUCKET))
     prints: SortedPostings | None = None
     ids: list[str] = field(default_factory=list)  # document ids in the order of addition
     texts: dict[int, str] = field(default_factory=dict)  # whole-text hash -> first document with it
@@ -565,14 +584,14 @@ class CandidateIndex:
 
     def best_content_pairs(self, found: np.ndarray) -> set[tuple[int, int]]:
         """Each document's most similar content-word neighbours only (one big story shares a vocabulary)."""
-        found = unique_pairs(found)
+        # LSH's S-curve lets many lower pairs through (on a large corpus, nearly all of them):
+        # verify before anything else, in slices that bound the gathered signatures' memory
+        close = np.concatenate([self.close_pairs(found[k : k + VERIFY_SLICE]) for k in range(0, len(found), VERIFY_SLICE)]
+                               + [np.empty((0, 2), dtype=np.int64)])
+        found = unique_pairs(close)
         if not len(found):
             return set()
         sim = estimated_jaccard(self.content_signatures[found[:, 0]], self.content_signatures[found[:, 1]])
-        close = sim >= self.min_content_jaccard  # LSH's S-curve lets lower pairs through; verify
-        found, sim = found[close], sim[close]
-        if not len(found):
-            return set()
         keep: set[tuple[int, int]] = set()
         both = np.concatenate([found, found[:, ::-1]])
         sims = np.concatenate([sim, sim])
@@ -583,6 +602,11 @@ class CandidateIndex:
         for a, b in both[rank < self.max_content_candidates]:
             keep.add((int(min(a, b)), int(max(a, b))))
         return keep
+
+    def close_pairs(self, found: np.ndarray) -> np.ndarray:
+        """The pairs whose content-word signatures estimate a Jaccard of at least the threshold."""
+        sim = estimated_jaccard(self.content_signatures[found[:, 0]], self.content_signatures[found[:, 1]])
+        return found[sim >= self.min_content_jaccard]
 
     def shared_print_pairs(self, found: np.ndarray) -> set[tuple[int, int]]:
         if not len(found):
