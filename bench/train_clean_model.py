@@ -174,11 +174,20 @@ def set_scores(data: list[PageData], keeps: list[list[bool]]) -> dict[str, float
     return scores
 
 
-def best_threshold(data: list[PageData], probabilities: list[np.ndarray], label_: str) -> float:
-    """The threshold whose run-time keep rule gives the best mean of the sets' F1 on these pages."""
+def best_threshold(
+    data: list[PageData], probabilities: list[np.ndarray], label_: str, first_stage: list[np.ndarray] | None = None
+) -> float:
+    """The threshold whose run-time keep rule gives the best mean of the sets' F1 on these pages.
+
+    ``first_stage``: the stage-1 probabilities beside a second stage's, as the keep rule reads them.
+    """
     results = {}
+    firsts = first_stage or [None] * len(data)
     for t in THRESHOLDS:
-        keeps = [clean.keep_by_probabilities(d.plain, d.chrome, d.rows, list(p), t) for d, p in zip(data, probabilities)]
+        keeps = [
+            clean.keep_by_probabilities(d.plain, d.chrome, d.rows, list(p), t, None if f is None else list(f))
+            for d, p, f in zip(data, probabilities, firsts)
+        ]
         scores = set_scores(data, keeps)
         results[t] = sum(scores.values()) / len(scores)
         print(f"  {label_} threshold {t:.2f}: " + " ".join(f"{k} {v:.4f}" for k, v in scores.items()) + f" mean {results[t]:.4f}")
@@ -209,7 +218,7 @@ def main() -> None:
         second_x = stage2_x(data, first_oof)
         print("stage 2 out of fold:")
         second_oof = out_of_fold(data, second_x, y, weights, N_TREES_STAGE2)
-        threshold = best_threshold(data, second_oof, "stage 2 oof")
+        threshold = best_threshold(data, second_oof, "stage 2 oof", first_oof)
         all_second = np.vstack(second_x)
         second = fit(all_second, y, weights, N_TREES_STAGE2)
         exported["second_stage"] = export_trees(second, all_second, clean.UNIT_FEATURES + clean.STAGE2_FEATURES)

@@ -382,6 +382,25 @@ def test_second_stage_rows_describe_the_probable_run() -> None:
     assert all(lo <= p <= hi for lo, p, hi in zip(column["p_min_2"], first, column["p_max_2"]))
 
 
+def test_first_stage_vouches_for_a_closing_paragraph_only_inside_the_prose_region() -> None:
+    from storyline.clean import keep_by_probabilities
+
+    page, rows = plain_unit_rows(_seed_path("003").read_text(encoding="utf-8"))
+    texts = [u.text for u in page.units]
+    closing = next(i for i, t in enumerate(texts) if t.startswith("Mr Putin’s newly appointed defence minister"))
+    title = texts.index(TITLE_LINES["003"][0])  # above the body: no prose region there
+    threshold = load_unit_model().threshold
+    final = [0.95] * len(rows)
+    final[closing] = final[title] = 0.05  # a second stage doubting both
+    first = list(final)
+    first[closing] = first[title] = 0.9  # ... which the first stage believed
+    alone = keep_by_probabilities(page, frozenset(), rows, final, threshold)
+    vouched = keep_by_probabilities(page, frozenset(), rows, final, threshold, first)
+    assert not alone[closing] and vouched[closing]
+    assert not vouched[title]
+    assert [i for i, (a, b) in enumerate(zip(alone, vouched)) if a != b] == [closing]
+
+
 def test_one_stage_model_file_still_works() -> None:
     import json
 
