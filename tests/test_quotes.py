@@ -482,3 +482,16 @@ def test_an_attribution_right_after_the_mark_is_not_the_writers_completion_of_th
     assert win.end == text.index("June") + len("June")
     greater = one(quotes, "intensity", "direct")
     assert (greater.speaker, spoken_by(text, greater)) == ("Lars Olsen", "Lars Olsen")
+
+
+def test_a_name_after_the_quote_with_several_appositions_before_its_cue_is_the_speaker():
+    text = (
+        "“It is an invasion of the state's domain,” Lars Olsen, the attorney general of the state, "
+        "one of the twelve states suing the agency, said at an event this month. "
+        "“The plan is sound and will pass,” Of Berg, Olsen, who has given money to her rivals, said nothing."
+    )
+    quotes = find_quotes(text, mentions(text, {**PEOPLE, "Of Berg": "Anna Berg"}))  # as an NER may take it
+    invasion = one(quotes, "invasion")
+    assert (invasion.cue, invasion.speaker, spoken_by(text, invasion)) == ("said", "Lars Olsen", "Lars Olsen")
+    plan = one(quotes, "plan is sound")  # a mention opening with "Of" is no speaker
+    assert plan.speaker != "Anna Berg"
