@@ -374,8 +374,10 @@ class SortedPostings:
         keys, docs = keys[order], docs[order].astype(np.int32)
         bounds = [segment_bounds(k, keys) for k, _ in self.segments]
         earlier = sum((hi - lo for lo, hi in bounds), np.zeros(len(keys), dtype=np.int64))
-        new_members = np.searchsorted(keys, keys, side="right") - np.searchsorted(keys, keys, side="left")
-        too_big = (earlier + new_members > self.max_bucket) if self.skip_large else np.zeros(len(keys), dtype=bool)
+        too_big = np.zeros(len(keys), dtype=bool)
+        if self.skip_large:
+            sizes = runs(keys)[1]
+            too_big = earlier + np.repeat(sizes, sizes) > self.max_bucket
         pairs = [bucket_pairs(keys, docs, self.max_bucket, self.skip_large, earlier)]
         # Segments run oldest first, and a key's postings within one keep their order of
         # addition: the cap takes a bucket's earliest members, so the pairs (and their cost,
@@ -414,12 +416,19 @@ def segment_bounds(segment: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, n
     return lo, hi
 
 
+def runs(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each run of equal values starts in a sorted array, and its length."""
+    if not len(keys):
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    return starts, np.diff(np.r_[starts, len(keys)])
+
+
 def bucket_pairs(keys: np.ndarray, docs: np.ndarray, max_bucket: int, skip_large: bool, earlier: np.ndarray) -> np.ndarray:
     """Pairs of documents within each bucket of sorted new keys (see SortedPostings)."""
     if len(keys) < 2:
         return np.empty((0, 2), dtype=np.int64)
-    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
-    sizes = np.diff(np.r_[starts, len(keys)])
+    starts, sizes = runs(keys)
     if skip_large:
         sizes = np.where(sizes + earlier[starts] > max_bucket, 0, sizes)
     out = []
@@ -631,10 +640,8 @@ def pair_keys(found: np.ndarray) -> np.ndarray:
 def run_lengths(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Distinct values and how often each occurs."""
     values = np.sort(values)
-    if not len(values):
-        return values, np.empty(0, dtype=np.int64)
-    starts = np.flatnonzero(np.r_[True, values[1:] != values[:-1]])
-    return values[starts], np.diff(np.r_[starts, len(values)])
+    starts, counts = runs(values)
+    return values[starts], counts
 
 
 def unique_pairs(found: np.ndarray) -> np.ndarray:
