@@ -45,6 +45,7 @@ COPY_SHARE = 0.1
 ANCHOR_LSH_THRESHOLD = 0.1  # about the best threshold of the quality benchmark's sweep
 TOOLS = ("datasketch", "storyline-candidates", "storyline-find_reuse")
 WORD_RE = re.compile(r"\w+")
+CHECKPOINT_TAG = "checkpoint "  # a worker's stderr line carrying a checkpoint as JSON
 
 
 def peak_rss_mb() -> float:
@@ -206,25 +207,37 @@ def worker(tool: str, n: int, bank_file: Path, checkpoints: list[int]) -> dict:
             yield docs
             done += len(docs)  # the tool has finished the chunk when it asks for the next
             if done in checkpoints and done < n:
-                reached.append({"n": done, "seconds": timed.cpu, "wall": timed.wall, "peak_rss_mb": peak_rss_mb()})
+                reached.append({"n": done, "seconds": timed.cpu, "wall": timed.wall, "peak_rss_mb": peak_rss_mb(),
+                                "generator_seconds": time.process_time() - start - timed.cpu, "docs_rss_mb": base})
+                print(CHECKPOINT_TAG + json.dumps(reached[-1]), file=sys.stderr, flush=True)  # a run stopped early keeps them
 
     run = {"datasketch": run_datasketch, "storyline-candidates": run_candidates, "storyline-find_reuse": run_find_reuse}[tool]
     timed = Timer()
+    start = time.process_time()
     pairs = run(chunks(), timed)
     return {
         "tool": tool, "n": n, "seconds": timed.cpu, "wall": timed.wall, "docs_per_s": n / timed.cpu, "peak_rss_mb": peak_rss_mb(),
+        "generator_seconds": time.process_time() - start - timed.cpu,
         "docs_rss_mb": base, "pairs": len(pairs), "copies": len(truth), "copies_found": len(truth & pairs),
         "checkpoints": reached,
     }
 
 
-def measure(tool: str, n: int, bank_file: Path, checkpoints: list[int]) -> dict:
-    out = subprocess.run(
+def measure(tool: str, n: int, bank_file: Path, checkpoints: list[int], on_checkpoint) -> dict:
+    """Run one (tool, N) in its own process; ``on_checkpoint`` gets each checkpoint as it is reached."""
+    proc = subprocess.Popen(
         [sys.executable, __file__, "--worker", tool, str(n), str(bank_file), *map(str, checkpoints)],
-        capture_output=True, text=True, check=True,
-        cwd=Path(__file__).parent,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=Path(__file__).parent,
     )
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    for line in proc.stderr:
+        if line.startswith(CHECKPOINT_TAG):
+            on_checkpoint(json.loads(line[len(CHECKPOINT_TAG) :]))
+        else:
+            sys.stderr.write(line)
+    out = proc.stdout.read()
+    if proc.wait():
+        raise subprocess.CalledProcessError(proc.returncode, proc.args, out)
+    return json.loads(out.strip().splitlines()[-1])
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -251,15 +264,19 @@ def main(argv: list[str] | None = None) -> None:
             if (tool == "datasketch" and n > DATASKETCH_MAX_N) or (tool == "storyline-find_reuse" and n > FIND_REUSE_MAX_N):
                 print(f"{tool:22} {n:>8} skipped (too slow at this N)")
                 continue
-            r = measure(tool, n, bank_file, args.checkpoints)
-            for c in r.pop("checkpoints"):
-                c.update(tool=tool, docs_per_s=c["n"] / c["seconds"], docs_rss_mb=r["docs_rss_mb"])
+            def checkpoint(c: dict, tool: str = tool, n: int = n) -> None:
+                c.update(tool=tool, docs_per_s=c["n"] / c["seconds"])
                 results[(tool, c["n"])] = c
                 print(f"{tool:22} {c['n']:>8} {c['seconds']:>9.2f} {c['wall']:>8.2f} {c['docs_per_s']:>9.0f} "
-                      f"{c['peak_rss_mb']:>12.0f} {r['docs_rss_mb']:>8.0f}   (first {c['n']} documents of the N={n} run)")
+                      f"{c['peak_rss_mb']:>12.0f} {c['docs_rss_mb']:>8.0f}   (first {c['n']} documents of the N={n} run; "
+                      f"generator {c['generator_seconds']:.0f} cpu s, untimed)", flush=True)
+
+            r = measure(tool, n, bank_file, args.checkpoints, checkpoint)
+            del r["checkpoints"]  # printed as they came
             results[(tool, n)] = r
             print(f"{tool:22} {n:>8} {r['seconds']:>9.2f} {r['wall']:>8.2f} {r['docs_per_s']:>9.0f} {r['peak_rss_mb']:>12.0f} "
-                  f"{r['docs_rss_mb']:>8.0f} {r['pairs']:>8} {r['copies_found']:>6}/{r['copies']:<6}", flush=True)
+                  f"{r['docs_rss_mb']:>8.0f} {r['pairs']:>8} {r['copies_found']:>6}/{r['copies']:<6} "
+                  f"(generator {r['generator_seconds']:.0f} cpu s, untimed)", flush=True)
     if "datasketch" in args.tools:
         print("\nthroughput ratio storyline / datasketch (same run):")
         for n in sorted({m for _, m in results}):
