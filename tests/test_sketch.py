@@ -158,3 +158,12 @@ def test_a_large_bucket_pairs_newcomers_with_its_earliest_members_whatever_the_s
     for new, other in found.tolist():
         partners.setdefault(max(new, other), set()).add(min(new, other))
     assert partners == {d: set(range(min(d, 12))) for d in range(35, 40)}
+
+
+def test_merging_sorted_segments_keeps_equal_keys_in_order_of_addition():
+    rng = np.random.default_rng(9)
+    k1, k2 = np.sort(rng.integers(0, 50, 300)).astype(np.uint32), np.sort(rng.integers(0, 50, 200)).astype(np.uint32)
+    keys, docs = sketch.merge_sorted(k1, np.arange(300, dtype=np.int32), k2, np.arange(300, 500, dtype=np.int32))
+    order = np.argsort(np.r_[k1, k2], kind="stable")
+    assert keys.tolist() == np.r_[k1, k2][order].tolist() and docs.tolist() == order.tolist()
+    assert docs.dtype == np.int32 and keys.dtype == np.uint32

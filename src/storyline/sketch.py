@@ -394,14 +394,25 @@ class SortedPostings:
         self.segments.append((keys, docs))
         while (len(self.segments) > 1 and len(self.segments[-2][0]) <= 2 * len(self.segments[-1][0])
                and len(self.segments[-2][0]) + len(self.segments[-1][0]) <= self.max_segment):
-            (k1, d1), (k2, d2) = self.segments[-2], self.segments[-1]
-            merged = np.concatenate([k1, k2])
-            order = np.argsort(merged, kind="stable")  # two sorted runs: timsort merges them in linear time
-            self.segments[-2:] = [(merged[order], np.concatenate([d1, d2])[order])]
+            self.segments[-2:] = [merge_sorted(*self.segments[-2], *self.segments[-1])]
         return np.concatenate(pairs)
 
     def nbytes(self) -> int:
         return sum(k.nbytes + d.nbytes for k, d in self.segments)
+
+
+def merge_sorted(k1: np.ndarray, d1: np.ndarray, k2: np.ndarray, d2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Two sorted segments as one, equal keys in order of addition (the first segment's
+    first). Each posting of the second goes where a binary search puts it: as fast as a
+    stable argsort of both (timsort merges two runs in linear time), without its
+    concatenated copy and index array (at a million documents, 0.6 GB at the last merge)."""
+    at = np.searchsorted(k1, k2, side="right") + np.arange(len(k2))
+    from_first = np.ones(len(k1) + len(k2), dtype=bool)
+    from_first[at] = False
+    keys, docs = np.empty(len(from_first), dtype=k1.dtype), np.empty(len(from_first), dtype=d1.dtype)
+    keys[at], docs[at] = k2, d2
+    keys[from_first], docs[from_first] = k1, d1
+    return keys, docs
 
 
 def segment_bounds(segment: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
