@@ -885,7 +885,8 @@ def guess_language(text: str) -> str | None:
     tokens = [t.lower() for t in WORD_RE.findall(text[:LANG_SAMPLE_CHARS])]
     if not tokens:
         return None
-    scores = {code: sum(t in words for t in tokens) / len(tokens) for code, words in LANGUAGE_STOPWORDS.items()}
+    counts = Counter(tokens)  # each distinct word looked up once, not every token per language
+    scores = {code: sum(counts[w] for w in words) / len(tokens) for code, words in LANGUAGE_STOPWORDS.items()}
     best = max(scores, key=scores.__getitem__)
     return best if scores[best] >= LANG_MIN_SHARE else None
 
@@ -1092,7 +1093,6 @@ def _clean_html(
             removed.extend(unit.lines)
         else:
             paragraphs.append(unit.text)
-    paragraphs = _drop_html_tail(paragraphs, removed)
     found = sum(len(p.split()) for p in paragraphs)
     root = tree if tree is not None else parse_html(html)
     dump = tree_visible_text(root) if model is not None and root is not None else ""
@@ -1102,6 +1102,7 @@ def _clean_html(
         dump_paragraphs, dump_removed, _ = _clean_plain(dump, chrome_lines, model)
         if found < HTML_FALLBACK_RATIO * sum(len(p.split()) for p in dump_paragraphs):
             paragraphs, removed = dump_paragraphs, dump_removed
+    paragraphs = _drop_html_tail(paragraphs, removed)
     dateline, agency, rest = _split_dateline(paragraphs[0]) if paragraphs else (None, None, "")
     if dateline:
         paragraphs[0] = rest

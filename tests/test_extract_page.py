@@ -1,0 +1,76 @@
+"""HTML path of the clean stage: trafilatura's body trimmed of closing chrome (credits, promotion,
+a comment thread) on a page of our own; the language guess counted once per distinct word."""
+
+from __future__ import annotations
+
+import pytest
+
+from storyline import clean
+from storyline.clean import clean_document, guess_language
+from storyline.model import Document
+
+BODY = [
+    "The city council voted on Tuesday to close the old harbour bridge to lorries from next spring, "
+    "after engineers found corrosion in two of its steel supports.",
+    "Council leader Maria Lindqvist said the decision had not been taken lightly, and that the bridge "
+    "would stay open to cars, cyclists and pedestrians while repairs were planned.",
+    "Hauliers warned that the detour through the industrial estate would add twenty minutes to every "
+    "trip, and asked the council to publish the engineers' report in full.",
+    "Readers who signed up to the council's newsletter last year were told of the inspection in March, "
+    "but the extent of the damage was only confirmed this month.",
+    "A public meeting on the repair plans will be held at the town hall on the first Monday of next month.",
+]
+TAIL = [
+    "Reporting by Jonas Berg; Editing by Anna Holm",
+    "Subscribe to our daily newsletter and follow us on Twitter.",
+]
+THREAD = [
+    "Peter Novak on March 3, 2019 at 4:47 pm said:",
+    "Finally. That bridge has been a danger for years and everyone in town knew it.",
+    "Sara K on March 4, 2019 at 9:02 am said:",
+    "What about the buses? Nobody has said a word about the buses.",
+]
+
+
+def _page(paragraphs: list[str], after: list[str]) -> str:
+    article = "".join(f"<p>{p}</p>" for p in paragraphs + after)
+    return (
+        "<!DOCTYPE html><html><head><title>Harbour bridge closed to lorries</title></head><body>"
+        "<nav><a href='/'>Home</a> <a href='/news'>News</a></nav>"
+        f"<article><h1>Harbour bridge closed to lorries</h1>{article}</article>"
+        "<footer>Copyright 2019 Example Gazette</footer></body></html>"
+    )
+
+
+def _clean(markup: str) -> Document:
+    return clean_document(Document(id="p", path="p.html", raw_text=markup, raw_format="html"))
+
+
+@pytest.mark.parametrize("after", [TAIL, THREAD, THREAD + TAIL], ids=["credits-promo", "comments", "both"])
+def test_closing_chrome_dropped_body_kept(after: list[str]) -> None:
+    doc = _clean(_page(BODY, after))
+    for paragraph in BODY:  # the one mentioning a newsletter mid-article included
+        assert paragraph in doc.clean_text
+    for line in after:
+        assert line not in doc.clean_text
+    assert any("said:" in line or "Editing by" in line for line in doc.removed_lines)
+
+
+def test_body_without_closing_chrome_untouched() -> None:
+    doc = _clean(_page(BODY, []))
+    assert doc.clean_text == "\n\n".join(BODY)
+
+
+def test_last_paragraph_kept_when_it_is_the_only_one() -> None:
+    kept = clean._drop_html_tail(["Subscribe to our newsletter for daily updates."], [])
+    assert kept == ["Subscribe to our newsletter for daily updates."]
+
+
+def test_language_guess_counts_like_the_definition() -> None:
+    """Counting each distinct word once gives the share of function-word tokens per language."""
+    for text in [*(" ".join(BODY), "Der Rat hat die Brücke für den Verkehr gesperrt, und die Fahrer sind nicht froh.")]:
+        tokens = [t.lower() for t in clean.WORD_RE.findall(text)]
+        shares = {c: sum(t in w for t in tokens) / len(tokens) for c, w in clean.LANGUAGE_STOPWORDS.items()}
+        best = max(shares, key=shares.__getitem__)
+        assert guess_language(text) == (best if shares[best] >= clean.LANG_MIN_SHARE else None)
+    assert guess_language(" ".join(BODY)) == "en"
