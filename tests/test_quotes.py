@@ -495,3 +495,12 @@ def test_a_name_after_the_quote_with_several_appositions_before_its_cue_is_the_s
     assert (invasion.cue, invasion.speaker, spoken_by(text, invasion)) == ("said", "Lars Olsen", "Lars Olsen")
     plan = one(quotes, "plan is sound")  # a mention opening with "Of" is no speaker
     assert plan.speaker != "Anna Berg"
+
+
+def test_a_parenthesis_between_a_speaker_phrase_and_its_cue():
+    text = (
+        "The witness did not come. “Subpoenas are not optional,” panel chairman Sen. Lars Olsen (R-Utah) "
+        "said after the hearing."
+    )
+    quote = one(quotes_of(text), "not optional")
+    assert (quote.cue, quote.speaker, spoken_by(text, quote)) == ("said", "Lars Olsen", "Lars Olsen")

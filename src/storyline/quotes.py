@@ -190,7 +190,7 @@ _ACCORDING_BEFORE = re.compile(rf"\b[Aa]ccording\s+to\s+(?P<np>(?:[^\s,;:“”\
 _AFTER_ACCORDING = re.compile(r"\s*,?\s*(?P<cue>according\s+to)\s+")
 _AFTER_NP_CUE = re.compile(
     rf"\s*,?\s*(?P<np>(?:[\w'’.&-]+\s+){{0,{MAX_NOMINAL_SPEAKER_WORDS - 1}}}?[\w'’.&-]+)"
-    rf"(?P<appos>,(?:\s+[^\s,“”\"]+){{1,{MAX_APPOSITION_WORDS}}},)?\s+(?:{_FILLER}\s+)*(?P<cue>{_SPEECH_VERBS})\b"
+    rf"(?P<appos>,(?:\s+[^\s,“”\"]+){{1,{MAX_APPOSITION_WORDS}}},|\s*\([^()\n]{{1,40}}\))?\s+(?:{_FILLER}\s+)*(?P<cue>{_SPEECH_VERBS})\b"
 )
 _FILLER_THEN_CUE = re.compile(
     rf"(?:\s*\([^()\n]{{1,40}}\)|,(?:\s+[^\s,“”\"]+){{1,{MAX_APPOSITION_WORDS}}},)?\s+(?:{_FILLER}\s+)*(?P<cue>{_SPEECH_VERBS})\b"
