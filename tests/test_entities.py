@@ -300,3 +300,13 @@ def test_fast_ner_never_takes_a_lone_weekday_or_month_for_a_person():
             "Hillary Clinton on Saturday told donors she was confident.")
     found = find_mentions(text, load_fast_nlp()(text))
     assert {m.text for m in found if m.kind == "PERSON"} == {"Bernie Sanders", "Sanders", "Hillary Clinton"}
+
+
+def test_fast_ner_reads_a_name_with_a_middle_initial_but_not_a_place_named_after_one():
+    text = (
+        "“We hate this framing,” Vann R. Tessaly II, a writer for the magazine, said online. "
+        "Flights left from Ernst K. Holloway International Airport."
+    )
+    labels = fast_labels(text)
+    assert labels["Vann R. Tessaly II"] == "PERSON"
+    assert labels.get("Ernst K. Holloway International Airport") != "PERSON"

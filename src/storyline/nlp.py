@@ -105,6 +105,10 @@ _POSSESSOR_BEFORE = re.compile(r"\w['’]s? $")
 # ", who", ", a 55-year-old", ", 43,": what follows a person's name, not an organisation's.
 _PERSON_APPOSITION = re.compile(r",\s+(?:who\s|whose\s|(?:a|an)\s+\d{1,3}-year-old\b|\d{1,3}\s*,)")
 _NON_SPACE = re.compile(r"\S+")
+# A middle initial between two names ("Vann R. Newkirk II", "Michael P. McDonald"): a person's
+# name, the way organisations and places are never written.
+_MIDDLE_INITIAL = re.compile(r"[A-Z]\.")
+MAX_INITIALLED_NAME_WORDS = 5
 _LOWER_WORD = re.compile(r"\b[a-z][a-z'’-]+\b")
 _DEMONYM_END = re.compile(r"(?:an|ans|ese|ish|i|is|ic|ch|ss)$")
 # One capitalised word: initials, hyphens, inner capitals (McDonald, O’Malley, al-Assad, U.S.).
@@ -365,6 +369,18 @@ def _role_after(text: str, end: int) -> bool:
     return match is not None and match.group(1).lower() in PERSON_TITLES
 
 
+def _initialled_name(words: list[str]) -> bool:
+    """First name(s), a middle initial, then only a surname and maybe a suffix ("Vann R. Newkirk
+    II"), not "John F. Kennedy International Airport"."""
+    if not 3 <= len(words) <= MAX_INITIALLED_NAME_WORDS or len(words[0]) <= 2:
+        return False
+    initials = [i for i, w in enumerate(words[1:-1], 1) if _MIDDLE_INITIAL.fullmatch(w)]
+    if not initials:
+        return False
+    rest = words[initials[-1] + 1 :]
+    return len(rest) == 1 or len(rest) == 2 and rest[1].lower().rstrip(".") in NAME_SUFFIXES
+
+
 def _label(text, start, end, titled, countries, people, places, singles, first_names=frozenset()) -> str | None:
     """PERSON / ORG / GPE / NORP for one run, strongest evidence first; None when unsure."""
     surface = text[start:end]
@@ -393,6 +409,8 @@ def _label(text, start, end, titled, countries, people, places, singles, first_n
         return None  # a headline in capitals; "Putin-Xi" talks
     if len(words) == 1:
         return "PERSON" if speaker else None
+    if _initialled_name(words):
+        return "PERSON"
     if len(words) <= 4 and (speaker or singles.get(words[-1]) or words[0] in first_names and len(words) <= 3):
         return "PERSON"
     if len(words) <= MAX_POSSESSED_NAME_WORDS and _POSSESSOR_BEFORE.search(text, max(0, start - 4), start) \
