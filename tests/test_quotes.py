@@ -504,3 +504,19 @@ def test_a_parenthesis_between_a_speaker_phrase_and_its_cue():
     )
     quote = one(quotes_of(text), "not optional")
     assert (quote.cue, quote.speaker, spoken_by(text, quote)) == ("said", "Lars Olsen", "Lars Olsen")
+
+
+def test_according_to_before_or_after_a_clause_attributes_it_as_reported_speech():
+    text = (
+        "Still, almost two in three voters now view the plan favourably, according to a poll by the Harbour Institute. "
+        "According to early results of the exit poll conducted for the networks, Berg led among women in every county. "
+        "The mayor, according to him, never said so."
+    )
+    quotes = [q for q in quotes_of(text) if q.kind == "indirect"]
+    poll = one(quotes, "two in three")
+    assert (poll.text, poll.cue) == ("almost two in three voters now view the plan favourably", "according to")
+    assert spoken_by(text, poll) == "a poll by the Harbour Institute"
+    led = one(quotes, "led among women")
+    assert led.text == "Berg led among women in every county"
+    assert spoken_by(text, led) == "early results of the exit poll conducted for the networks"
+    assert not [q for q in quotes if "mayor" in q.text]  # "according to him" inside a clause frames none

@@ -262,6 +262,17 @@ _SUBJECT_WITH_APPOSITION = re.compile(
     rf"(?P<np>[A-Z][^\s,;:“”\"]*(?:\s+[^\s,;:“”\"]+){{0,{MAX_SPEAKER_WORDS - 1}}}),"
     rf"(?:\s+[^\s,“”\"]+){{1,{MAX_APPOSITION_WORDS}}},"
 )
+# Reported content attributed with "according to" (no speech verb): "CLAUSE, according to a new
+# poll." / "According to early results of the exit poll, CLAUSE." The source phrase runs to the
+# next comma or the sentence end; bounded so a run-on sentence is not one source.
+MAX_ACCORDING_SOURCE_CHARS = 250
+_ACCORDING_NP = rf"(?P<np>[^\s,;:“”\"][^,;:“”\"]{{0,{MAX_ACCORDING_SOURCE_CHARS}}}?)"
+_NP_END = r"(?=\s*(?:[,.;]|$))"
+_ACCORDING_AFTER_CLAUSE = re.compile(rf",\s+(?P<cue>according\s+to)\s+{_ACCORDING_NP}{_NP_END}")
+_ACCORDING_OPENING = re.compile(rf"\s*(?P<cue>According\s+to)\s+{_ACCORDING_NP},\s+")
+_ACCORDING_SOURCE = re.compile(rf"[Aa]ccording\s+to\s+{_ACCORDING_NP}{_NP_END}")
+# A one-word connective opening a sentence before its content ("Still, …, according to …").
+_OPENING_CONNECTIVE = re.compile(r"\s*[A-Z][a-z]+,\s+")
 _PARAGRAPH = re.compile(r"[^\n]+")
 _PARAGRAPH_BREAK = re.compile(r"\n+")
 _QUOTE_LINE_BREAK = re.compile(r"\s*\n+\s*(?:[“”\"]|''|``)?")
@@ -679,10 +690,7 @@ def _clause_start(ctx: _Ctx, cue: re.Match, sent_end: int) -> int | None:
 
 def _clause_end(ctx: _Ctx, start: int, sent_end: int) -> int:
     cut = _CONTENT_CUT.search(ctx.masked, start, sent_end)
-    end = cut.start() if cut else sent_end
-    while end > start and (ctx.text[end - 1].isspace() or ctx.text[end - 1] in ".,;:!?"):
-        end -= 1
-    return end
+    return _rstrip_stop(ctx.text, start, cut.start() if cut else sent_end)
 
 
 def _indirect_candidates(ctx: _Ctx, used_cues: set[int]) -> list[tuple[int, int, str, str, int, int]]:
@@ -709,6 +717,7 @@ def _indirect_candidates(ctx: _Ctx, used_cues: set[int]) -> list[tuple[int, int,
             found.append((start, end, cue.group().lower(), mode, cue.start(), s_start))
             spans.append((start, end))
             free_from = end
+        found.extend(_according_candidates(ctx, s_start, s_end, spans))
         trailing = _TRAILING_ATTRIBUTION.search(ctx.masked, s_start, s_end)
         if trailing and not _opens_with_mark(ctx.text, s_start) and trailing.start("cue") not in used_cues:
             end = _rstrip(ctx.text, trailing.start())
@@ -717,6 +726,55 @@ def _indirect_candidates(ctx: _Ctx, used_cues: set[int]) -> list[tuple[int, int,
             if not overlaps and np_first not in _NON_CLAUSE_START and len(ctx.text[s_start:end].split()) >= MIN_INDIRECT_WORDS:
                 found.append((s_start, end, trailing.group("cue").lower(), "trailing", trailing.start("cue"), s_start))
     return found
+
+
+def _according_candidates(ctx: _Ctx, s_start: int, s_end: int, spans: list[tuple[int, int]]) -> list[tuple]:
+    """Reported clauses a sentence attributes with "according to", before or after the clause;
+    mode "according", cue_start at "according"; each added to ``spans``."""
+    found = []
+    opening = _ACCORDING_OPENING.match(ctx.masked, s_start, s_end)
+    if opening:
+        start, end = opening.end(), _rstrip_stop(ctx.text, opening.end(), s_end)
+    else:
+        after = _ACCORDING_AFTER_CLAUSE.search(ctx.masked, s_start, s_end)
+        if after is None:
+            return found
+        start = s_start
+        while start < after.start() and ctx.text[start].isspace():
+            start += 1
+        connective = _OPENING_CONNECTIVE.match(ctx.text, start, after.start())
+        if connective:
+            start = connective.end()
+        end = _rstrip_stop(ctx.text, start, after.start())
+        opening = after
+    if (
+        len(ctx.text[start:end].split()) < MIN_INDIRECT_WORDS
+        or _opens_with_mark(ctx.text, start)
+        or any(a < end and start < b for a, b in spans)
+    ):
+        return found
+    spans.append((start, end))
+    found.append((start, end, "according to", "according", opening.start("cue"), s_start))
+    return found
+
+
+def _rstrip_stop(text: str, start: int, end: int) -> int:
+    """End of a clause before trailing spaces and punctuation."""
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ".,;:!?"):
+        end -= 1
+    return end
+
+
+def _according_speaker(ctx: _Ctx, cue_start: int, sent_end: int) -> _Speaker | None:
+    """The source named after "according to": its person or organisation, else the phrase."""
+    match = _ACCORDING_SOURCE.match(ctx.masked, cue_start, sent_end)
+    if match is None:
+        return None
+    np_start, np_end = match.start("np"), _rstrip(ctx.text, match.end("np"))
+    named = [m for m in ctx.mentions_between(np_start, np_end) if m.kind in ("PERSON", "ORG")]
+    if named:
+        return _speaker_from_mention(named[0])
+    return _phrase_speaker(ctx.text, np_start, np_end)
 
 
 # ---------------------------------------------------------------- find_quotes
@@ -1010,7 +1068,9 @@ def _direct_quote(
 
 def _indirect_quote(ctx: _Ctx, item) -> Quote:
     start, end, cue, mode, cue_start, sent_start = item
-    if mode == "part":
+    if mode == "according":
+        speaker = _according_speaker(ctx, cue_start, ctx.sentences[ctx.sentence_of(cue_start)][1])
+    elif mode == "part":
         speaker = _main_clause_speaker(ctx, sent_start, cue_start)
     elif mode == "finite":
         speaker = _speaker_before(ctx, sent_start, cue_start) or _main_clause_speaker(ctx, sent_start, cue_start)
