@@ -126,7 +126,7 @@ def quote_stage(corpus: Corpus, ctx: Context) -> None:
 
 
 def event_stage(corpus: Corpus, ctx: Context) -> None:
-    place_events(corpus, events.group_events(corpus.documents, corpus.reuse, corpus.entities))
+    place_events(corpus, events.group_events(corpus.documents, corpus.reuse))
 
 
 def event_update(corpus: Corpus, previous: Corpus, new_ids: set[str], ctx: Context) -> None:
