@@ -520,3 +520,11 @@ def test_according_to_before_or_after_a_clause_attributes_it_as_reported_speech(
     assert led.text == "Berg led among women in every county"
     assert spoken_by(text, led) == "early results of the exit poll conducted for the networks"
     assert not [q for q in quotes if "mayor" in q.text]  # "according to him" inside a clause frames none
+
+
+def test_say_takes_a_bare_reported_clause():
+    text = "Berg and Olsen say the harbour plan will cost twice the estimate. Critics say that it will fail."
+    quotes = [q for q in quotes_of(text) if q.kind == "indirect"]
+    plan = one(quotes, "harbour plan")
+    assert (plan.text, plan.cue) == ("the harbour plan will cost twice the estimate", "say")
+    assert one(quotes, "will fail").text == "it will fail"

@@ -107,13 +107,13 @@ _PARTICIPLES = (
 )
 # Verbs whose object is a reported clause (X said (that) CLAUSE).
 _REPORT_VERBS = (
-    "said|says|told|tells|added|adds|noted|notes|stated|insisted|insists|stressed|emphasi[sz]ed|explained|"
+    "said|says|say|told|tells|added|adds|noted|notes|stated|insisted|insists|stressed|emphasi[sz]ed|explained|"
     "argued|warned|claimed|asserted|declared|announced|acknowledged|admitted|confirmed|reported|"
     "suggested|predicted|cautioned|recalled|argues|warns|claims|maintained|conceded"
 )
 # Report verbs that take a bare clause ("Ushakov said Xi invited ..."); the others need "that"
 # before a clause, since they also take plain objects ("emphasised the close ties").
-_BARE_CLAUSE_VERBS = frozenset("said says added adds noted notes insisted insists argued argues warned warns claimed claims".split())
+_BARE_CLAUSE_VERBS = frozenset("said says say added adds noted notes insisted insists argued argues warned warns claimed claims".split())
 _CUE = re.compile(rf"\b(?:{_SPEECH_VERBS}|{_PARTICIPLES})\b|\baccording\s+to\b", re.IGNORECASE)
 _REPORT_CUE = re.compile(rf"\b(?:(?P<finite>{_REPORT_VERBS})|(?P<part>{_PARTICIPLES}))\b")
 
