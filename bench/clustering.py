@@ -248,10 +248,9 @@ def cost_child(n: int, method: str) -> None:
         anchor_groups(anchor_tree({i.id: f"{i.head} {i.body}" for i in items}), 0.16)
         pairs = n * (n - 1) // 2
     else:
-        vectors = events.text_vectors(items)
-        found = events.candidate_pairs(vectors, items)
-        events.average_link([[k] for k in range(n)], found, events.pair_scores(vectors, items, found), events.SAME_EVENT_SCORE)
-        pairs = len(found)
+        graph = events.score_graph(items, [])
+        events.cut_graph(graph)
+        pairs = len(graph.pairs)
     print(json.dumps({"n": n, "seconds": time.perf_counter() - began, "peak_mb": peak_mb(), "corpus_mb": before, "pairs": pairs}))
 
 

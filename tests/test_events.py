@@ -159,3 +159,39 @@ def test_regrouped_events_keep_the_ids_of_the_events_they_continue():
 def test_two_earlier_events_joined_by_new_reports_keep_the_larger_ones_id():
     named = events.carried_ids([["a", "b", "c", "d"]], [earlier("ev_1", ["a"]), earlier("ev_2", ["b", "c"])])
     assert named == {"ev_2": ["a", "b", "c", "d"]}
+
+
+def test_pairs_whose_reports_share_their_closest_reports_gain_and_weak_pairs_are_no_neighbours():
+    # 0-1-2 are one tight event; 3 is close to 0 only through a weak (sub-bar) pair.
+    pairs = np.array([[0, 1], [0, 2], [1, 2], [0, 3]])
+    strong = events.NEIGHBOUR_SCORE + 0.1
+    scores = np.array([strong, strong, strong, events.NEIGHBOUR_SCORE - 0.01])
+    top = events.nearest_neighbours(pairs, scores, 4)
+    assert set(top[0]) == {0, 1, 2, -1} and list(top[3]) == [3] + [-1] * events.NEIGHBOURS
+    shared = events.shared_neighbour_scores(pairs, scores, 4)
+    assert shared[0] == pytest.approx(3 / (events.NEIGHBOURS + 1))  # 0, 1 and 2 in both
+    assert shared[3] == pytest.approx(0.0)  # 3 has no neighbour, and 0 does not count 3
+
+
+def test_each_report_keeps_only_its_best_neighbours_ties_to_the_lower_index():
+    count = events.NEIGHBOURS + 3
+    pairs = np.array([[0, k] for k in range(1, count)])
+    scores = np.full(len(pairs), events.NEIGHBOUR_SCORE + 0.2)
+    scores[-1] += 0.1  # the last partner is the best one
+    top = events.nearest_neighbours(pairs, scores, count)
+    assert list(top[0]) == [0, count - 1, *range(1, events.NEIGHBOURS)]
+
+
+def test_a_topic_with_two_events_splits_where_their_reports_stop_sharing_neighbours():
+    quake_a = "A magnitude {} earthquake struck {} province on Sunday, killing {} people and injuring dozens, officials said. Indonesia lies on the Pacific Ring of Fire."
+    quake_b = ("A strong earthquake rocked the {} region on Wednesday, destroying {} homes as rescuers searched for {} missing. "
+               "Indonesia lies on the Pacific Ring of Fire.")
+    items = [item(f"a{n}", quake_a.format(6.1, "Aceh", n + 3)) for n in range(6)]
+    items += [item(f"b{n}", quake_b.format("Papua", 100 + n, n + 5)) for n in range(6)]
+    pairs = np.stack(np.triu_indices(len(items), 1), axis=1)  # all pairs, not only blocking's
+    scores = events.pair_scores(events.text_vectors(items), items, pairs)
+    shared = events.shared_neighbour_scores(pairs, scores, len(items))
+    within = pairs[:, 0] // 6 == pairs[:, 1] // 6
+    assert scores[~within].max() > 0  # the topic's words make the two events alike
+    assert shared[within].min() > shared[~within].max()
+    assert sorted(map(sorted, events.cluster_items(items, []))) == [[f"a{n}" for n in range(6)], [f"b{n}" for n in range(6)]]
