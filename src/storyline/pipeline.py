@@ -48,7 +48,7 @@ class Context:
         return self._nlp
 
     @classmethod
-    def default(cls, knowledge_dirs: list[Path] | None = None, ner: str = "spacy") -> Context:
+    def default(cls, knowledge_dirs: list[Path] | None = None, ner: str = "fast") -> Context:
         if ner not in NER_ENGINES:
             raise ValueError(f"unknown NER engine {ner!r}; one of {', '.join(NER_ENGINES)}")
         knowledge = load_knowledge(knowledge_dirs or ())
