@@ -73,7 +73,7 @@ def run(
     ] = False,
     ner: Annotated[
         NerEngine, typer.Option("--ner", help="Named entities from spaCy's small English model, or storyline's ~20x faster rule and gazetteer NER.")
-    ] = NerEngine.spacy,
+    ] = NerEngine.fast,
     workers: Annotated[int, typer.Option("--workers", min=1, help="Processes for the per-document stages (each loads the model once).")] = 1,
 ) -> None:
     """Ingest and process articles into the store. Incremental: known documents are skipped."""
