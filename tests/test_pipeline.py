@@ -13,7 +13,7 @@ from conftest import SEEDS
 
 @pytest.fixture(scope="module")
 def ctx():
-    return pipeline.Context.default()
+    return pipeline.Context.default(ner="spacy")  # spaCy here, the default (fast) beside it below
 
 
 def replace_stage(monkeypatch, name, wrap):
