@@ -1007,18 +1007,24 @@ def keep_by_probabilities(
     With a second stage, either stage's probability may vouch for such a unit
     (``first_stage``): the second, reading its neighbours' probabilities, can doubt an article's
     closing paragraph (it did on two seeds) that the first stage, judging its shape, believed.
+    Above the region a unit stands on its own probability, unsmoothed: the headline's neighbour
+    is the first body paragraph, whose confidence would otherwise lift it into the body (with
+    the two-stage model: tune AEB/WCXB 0.8633/0.9194 -> 0.8636/0.9190 in-sample, check
+    0.8939/0.9098 -> 0.8942/0.9099; it keeps seed 004's headline out).
     (Separate from ``_model_keep`` so the trainer picks the threshold on this exact rule.)
     """
     raw = [float(p) for p in probabilities]
     vouch = raw if first_stage is None else [max(p, float(q)) for p, q in zip(raw, first_stage)]
     smooth = _smoothed(raw)
     in_region = UNIT_FEATURES.index("in_prose_region")
+    region_start = next((i for i, row in enumerate(rows) if row[in_region]), len(rows))
     keep = []
     for i, unit in enumerate(page.units):
         text = unit.text
         hard_drop = _is_widget(text) or normalise_line(text) in chrome_lines
         core_in_region = page.rule_keep[i] and rows[i][in_region] and _is_core(text, page.outlet)
-        keep.append(not hard_drop and (smooth[i] >= threshold or (core_in_region and vouch[i] >= CORE_IN_REGION_MIN_PROBABILITY)))
+        score = raw[i] if i < region_start else smooth[i]
+        keep.append(not hard_drop and (score >= threshold or (core_in_region and vouch[i] >= CORE_IN_REGION_MIN_PROBABILITY)))
     return keep
 
 
