@@ -16,6 +16,7 @@ the tools taking turns batch by batch.
     .venv/bin/python bench/extraction.py                 # full run, all anchors
     .venv/bin/python bench/extraction.py --limit 40      # quick run
     .venv/bin/python bench/extraction.py --split check --markdown
+    .venv/bin/python bench/extraction.py --mode html --limit 40 --warm-up 40   # steady-state speed
 """
 
 from __future__ import annotations
@@ -213,7 +214,7 @@ def run(args: argparse.Namespace) -> dict[tuple[str, str], dict[str, Score]]:
     sets = {"aeb": common.load_aeb(args.limit, args.split), "wcxb": common.load_wcxb(args.limit, args.split)}
     tools = [t for t in available_tools(not args.no_anchors) if args.mode in ("both", t[1])]
     results = {(name, mode): {s: Score() for s in sets} for name, mode, _ in tools}
-    warm_up = [p for pages in sets.values() for p in pages[:WARM_UP_PAGES]]
+    warm_up = [p for pages in sets.values() for p in pages[: args.warm_up]]
     for _, mode, fn in tools:  # imports and lazy set-up (stop lists, models, regex caches) stay out of the timing
         fn([p.html if mode == "html" else common.visible_text(p.html) for p in warm_up])
     for set_name, pages in sets.items():
@@ -280,6 +281,10 @@ def main() -> None:
     parser.add_argument("--no-anchors", action="store_true", help="storyline only (quick iterations)")
     parser.add_argument("--mode", choices=("both", "html", "text"), default="both", help="input mode(s) to run")
     parser.add_argument("--misses", type=int, default=0, help="list storyline's N worst pages per set")
+    parser.add_argument(
+        "--warm-up", type=int, default=WARM_UP_PAGES, metavar="N",
+        help="pages of each set every tool runs untimed first; N >= --limit times pages every tool has seen (steady state)",
+    )
     args = parser.parse_args()
     results = run(args)
     n_aeb, n_wcxb = (next(iter(results.values()))[k].pages for k in ("aeb", "wcxb"))
