@@ -167,3 +167,23 @@ def test_merging_sorted_segments_keeps_equal_keys_in_order_of_addition():
     order = np.argsort(np.r_[k1, k2], kind="stable")
     assert keys.tolist() == np.r_[k1, k2][order].tolist() and docs.tolist() == order.tolist()
     assert docs.dtype == np.int32 and keys.dtype == np.uint32
+
+
+def test_the_nibble_check_keeps_exactly_the_content_pairs_the_full_signatures_keep():
+    texts = real_texts(40)
+    rng = random.Random(4)
+    rewrites = [" ".join(w for w in t.split() if rng.random() > 0.4) for t in texts[:20]]  # near the threshold
+    index = pv.new_candidate_index()
+    index.add(pv.sketch_documents([make_document(f"d{k}", t) for k, t in enumerate(texts + rewrites)], pv.new_token_table()),
+              [f"d{k}" for k in range(len(texts) + len(rewrites))])
+    a, b = np.triu_indices(index.size, k=1)
+    pairs = np.stack([a, b], axis=1)
+    full = sketch.estimated_jaccard(index.content_signatures[a], index.content_signatures[b]) >= index.min_content_jaccard
+    kept = index.close_pairs(pairs)
+    assert 20 <= len(kept) < len(pairs) // 10  # the rewrites pass, most pairs do not
+    assert kept.tolist() == pairs[full].tolist()
+    nibbles = sketch.nibble_matches(index.content_nibbles[a], index.content_nibbles[b])
+    low_bits = index.content_signatures & np.uint16(15)
+    assert nibbles.tolist() == np.count_nonzero(low_bits[a] == low_bits[b], axis=1).tolist()
+    assert (nibbles >= np.count_nonzero(index.content_signatures[a] == index.content_signatures[b], axis=1)).all()
+    assert np.mean(nibbles < index.min_content_jaccard * sketch.SIGNATURE_BINS) > 0.5  # the cheap check rejects most

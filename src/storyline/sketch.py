@@ -65,6 +65,14 @@ SHORT_KEY_BITS = 32
 # Every batch searches every segment, so a low cap makes the cost per document grow with
 # the corpus (with 8 million, a million-document run had not finished after 14 CPU minutes).
 MAX_SEGMENT_POSTINGS = 32_000_000
+# Content pairs are first compared on the low 4 bits of each signature value, 128 of them
+# packed in 64 bytes (one cache line; the full uint16 row is 256 random bytes): values equal
+# on 16 bits are equal on 4, so a pair with too few 4-bit matches has too few full ones and
+# is rejected without reading its full signatures. Chance pairs (content Jaccard ~0.1) match
+# on ~20 of 128 nibbles, below the 32 the threshold needs, so most stop there.
+NIBBLE_BITS = 4
+NIBBLES_PER_WORD = 64 // NIBBLE_BITS
+NIBBLE_LOW_BITS = np.uint64(0x1111111111111111)  # the lowest bit of every nibble
 # Candidate pairs whose signatures are compared at once: 65,536 pairs gather 2 x 16 MB of
 # uint16 signatures (a 100k-document corpus sends ~500,000 content pairs a batch to verify).
 VERIFY_SLICE = 1 << 16
@@ -349,6 +357,21 @@ def sorted_unique(values: np.ndarray) -> np.ndarray:
     return values[np.r_[True, values[1:] != values[:-1]]] if len(values) else values
 
 
+def nibble_rows(sig: np.ndarray) -> np.ndarray:
+    """(documents, 8) uint64: the low 4 bits of each of a signature's 128 values, packed."""
+    low = (sig & np.uint64(15)).astype(np.uint64).reshape(len(sig), -1, NIBBLES_PER_WORD)
+    shifts = np.arange(NIBBLES_PER_WORD, dtype=np.uint64) * np.uint64(NIBBLE_BITS)
+    return np.bitwise_or.reduce(low << shifts, axis=-1)
+
+
+def nibble_matches(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Row-wise count of equal nibbles of packed rows (an upper bound of equal full values)."""
+    differ = a ^ b
+    differ |= differ >> np.uint64(2)
+    differ |= differ >> np.uint64(1)  # a nibble's low bit is now set when any of its bits was
+    return SIGNATURE_BINS - np.bitwise_count(differ & NIBBLE_LOW_BITS).sum(axis=-1, dtype=np.int64)
+
+
 def estimated_jaccard(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Row-wise share of equal signature values."""
     return np.count_nonzero(a == b, axis=-1) / a.shape[-1]  # counting skips mean's float conversion
@@ -571,6 +594,8 @@ class CandidateIndex:
     texts: dict[int, str] = field(default_factory=dict)  # whole-text hash -> first document with it
     # content-word signatures, their low 16 bits (SIGNATURE_DTYPE), grown by doubling
     content_signatures: np.ndarray = field(default_factory=lambda: np.empty((0, SIGNATURE_BINS), dtype=SIGNATURE_DTYPE))
+    # their low 4 bits packed (nibble_rows), read first when a pair is checked
+    content_nibbles: np.ndarray = field(default_factory=lambda: np.empty((0, SIGNATURE_BINS // NIBBLES_PER_WORD), dtype=np.uint64))
 
     shingle_lsh: tuple[int, int] = (0, 0)  # bands, rows
     content_lsh: tuple[int, int] = (0, 0)
@@ -592,10 +617,10 @@ class CandidateIndex:
         pairs.update(normalised_pairs(self.shingle_bands.add(keys, docs)))
         content_sig = signatures(batch.content, batch.content_sizes)
         if self.size > len(self.content_signatures):
-            grown = np.zeros((max(self.size, 2 * len(self.content_signatures)), SIGNATURE_BINS), dtype=SIGNATURE_DTYPE)
-            grown[:n0] = self.content_signatures[:n0]
-            self.content_signatures = grown
+            self.content_signatures = grown(self.content_signatures, n0, self.size)
+            self.content_nibbles = grown(self.content_nibbles, n0, self.size)
         self.content_signatures[n0 : n0 + n] = content_sig.astype(SIGNATURE_DTYPE)
+        self.content_nibbles[n0 : n0 + n] = nibble_rows(content_sig)
         keys, docs = banded(content_sig, batch.content_sizes, numbers, *self.content_lsh)
         pairs.update(self.best_content_pairs(self.content_bands.add(short_keys(keys), docs)))
         found = self.prints.add(short_keys(batch.prints), np.repeat(numbers, batch.print_sizes))
@@ -604,7 +629,8 @@ class CandidateIndex:
 
     def nbytes(self) -> int:
         """Memory the index holds (arrays only), for the scale benchmark."""
-        return self.shingle_bands.nbytes() + self.content_bands.nbytes() + self.prints.nbytes() + self.content_signatures.nbytes
+        return (self.shingle_bands.nbytes() + self.content_bands.nbytes() + self.prints.nbytes()
+                + self.content_signatures.nbytes + self.content_nibbles.nbytes)
 
     def best_content_pairs(self, found: np.ndarray) -> set[tuple[int, int]]:
         """Each document's most similar content-word neighbours only (one big story shares a vocabulary)."""
@@ -629,6 +655,8 @@ class CandidateIndex:
 
     def close_pairs(self, found: np.ndarray) -> np.ndarray:
         """The pairs whose content-word signatures estimate a Jaccard of at least the threshold."""
+        needed = self.min_content_jaccard * SIGNATURE_BINS
+        found = found[nibble_matches(self.content_nibbles[found[:, 0]], self.content_nibbles[found[:, 1]]) >= needed]
         sim = estimated_jaccard(self.content_signatures[found[:, 0]], self.content_signatures[found[:, 1]])
         return found[sim >= self.min_content_jaccard]
 
@@ -638,6 +666,13 @@ class CandidateIndex:
         keys = pair_keys(found)
         values, counts = run_lengths(keys)
         return {divmod(int(k), PAIR_BASE) for k in values[counts >= self.min_shared_prints]}
+
+
+def grown(rows: np.ndarray, used: int, needed: int) -> np.ndarray:
+    """A row array with room for at least ``needed`` rows (doubling), its first ``used`` kept."""
+    out = np.zeros((max(needed, 2 * len(rows)), *rows.shape[1:]), dtype=rows.dtype)
+    out[:used] = rows[:used]
+    return out
 
 
 PAIR_BASE = 1 << 32  # a pair (a, b) of document positions is the integer a * PAIR_BASE + b
