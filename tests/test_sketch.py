@@ -141,7 +141,7 @@ def test_capping_segment_merges_finds_the_same_pairs():
     for keys, docs in batches:
         got, want = capped.add(keys, docs), merged.add(keys, docs)
         assert set(map(tuple, got.tolist())) == set(map(tuple, want.tolist()))
-    assert max(len(k) for k, _ in capped.segments) <= 100 < max(len(k) for k, _ in merged.segments)
+    assert max(len(k) for k, *_ in capped.segments) <= 100 < max(len(k) for k, *_ in merged.segments)
     assert capped.nbytes() == merged.nbytes()
 
 
@@ -187,3 +187,22 @@ def test_the_nibble_check_keeps_exactly_the_content_pairs_the_full_signatures_ke
     assert nibbles.tolist() == np.count_nonzero(low_bits[a] == low_bits[b], axis=1).tolist()
     assert (nibbles >= np.count_nonzero(index.content_signatures[a] == index.content_signatures[b], axis=1)).all()
     assert np.mean(nibbles < index.min_content_jaccard * sketch.SIGNATURE_BINS) > 0.5  # the cheap check rejects most
+
+
+@pytest.mark.parametrize("max_segment", [40, sketch.MAX_SEGMENT_POSTINGS])
+def test_partitioned_postings_pair_as_full_keys_do_and_never_across_partitions(max_segment):
+    rng = np.random.default_rng(8)
+    full = sketch.SortedPostings(max_bucket=3, max_segment=max_segment)
+    parts = sketch.SortedPostings(max_bucket=3, max_segment=max_segment, partitions=4)
+    for b in range(10):  # low bits from a small range, so equal low bits in other partitions abound
+        keys = (rng.integers(0, 4, 30).astype(np.uint64) << np.uint64(32)) | rng.integers(0, 25, 30).astype(np.uint64)
+        docs = np.arange(30 * b, 30 * (b + 1))
+        got, want = parts.add(keys, docs), full.add(keys, docs)
+        assert sorted(map(tuple, got.tolist())) == sorted(map(tuple, want.tolist()))
+    assert all(k.dtype == np.uint32 for k, *_ in parts.segments) and parts.nbytes() < full.nbytes()
+    assert (max(len(k) for k, *_ in parts.segments) <= 40) == (max_segment == 40)  # merged partition by partition
+
+
+def test_shingle_band_keys_are_partitioned_by_band():
+    keys = np.array([[1 << 40, 2 << 40], [3 << 40, 1 << 40]], dtype=np.uint64).ravel()
+    assert sketch.band_partitioned(keys, 2).tolist() == [1 << 8, (1 << 32) | (2 << 8), 3 << 8, (1 << 32) | (1 << 8)]

@@ -58,7 +58,10 @@ SIGNATURE_DTYPE = np.uint16
 # posting takes 8 bytes instead of 12. Among a million documents' 150 million fingerprints
 # a chance collision gives a pair one shared fingerprint now and then, never the two needed;
 # a chance content-band collision (about one per document) fails the signature check that
-# every content pair passes. Shingle band keys stay 64-bit: their pairs are not re-checked.
+# every content pair passes. Shingle band pairs are not re-checked, so their 32-bit keys are
+# kept per band (a partition of the sorted postings each): a chance collision then needs the
+# same band, about 64 x 10**6 / 2**32 = 1.5% of documents at a million, against one pair per
+# document in one key space; a million documents' shingle postings take 0.5 GB, not 0.77.
 SHORT_KEY_BITS = 32
 # Sorted segments are merged only up to this many postings (~250-400 MB with their
 # documents): merging halves of 150 million would need several GB of temporaries at once.
@@ -388,18 +391,24 @@ class SortedPostings:
     ``max_bucket`` members in order of addition, whatever the segments (``skip_large`` False: many copies of one story
     stay linked to the first ones, at bounded cost) or is ignored (``skip_large`` True:
     boilerplate fingerprints).
+
+    With ``partitions`` above 1, keys are uint64 whose bits above the low 32 name a partition
+    (an LSH band): a segment keeps the low 32 bits, sorted within each partition, and where
+    each partition starts, so equal low bits in two partitions never meet.
     """
 
     max_bucket: int
     skip_large: bool = False
     max_segment: int = MAX_SEGMENT_POSTINGS
-    segments: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
+    partitions: int = 1
+    segments: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=list)  # keys, docs, partition starts
 
     def add(self, keys: np.ndarray, docs: np.ndarray) -> np.ndarray:
         """Insert postings; return (new doc, other doc) pairs that share a key."""
         order = np.argsort(keys, kind="stable")
         keys, docs = keys[order], docs[order].astype(np.int32)
-        bounds = [segment_bounds(k, keys) for k, _ in self.segments]
+        stored, starts = self.partitioned(keys)
+        bounds = [segment_bounds(segment, stored, starts) for segment in self.segments]
         earlier = sum((hi - lo for lo, hi in bounds), np.zeros(len(keys), dtype=np.int64))
         too_big = np.zeros(len(keys), dtype=bool)
         if self.skip_large:
@@ -410,7 +419,7 @@ class SortedPostings:
         # addition: the cap takes a bucket's earliest members, so the pairs (and their cost,
         # at most max_bucket per key) do not depend on how the segments happen to be merged.
         room = np.full(len(keys), self.max_bucket, dtype=np.int64)
-        for (lo, hi), (_, seg_docs) in zip(bounds, self.segments):
+        for (lo, hi), (_, seg_docs, _) in zip(bounds, self.segments):
             hits = np.flatnonzero((hi > lo) & ~too_big & (room > 0))
             if len(hits):
                 counts = np.minimum(hi[hits] - lo[hits], room[hits])
@@ -418,32 +427,67 @@ class SortedPostings:
                 new = np.repeat(docs[hits], counts)
                 offsets = np.repeat(lo[hits] - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
                 pairs.append(np.stack([new.astype(np.int64), seg_docs[offsets].astype(np.int64)], axis=1))
-        self.segments.append((keys, docs))
+        self.segments.append((stored, docs, starts))
         while (len(self.segments) > 1 and len(self.segments[-2][0]) <= 2 * len(self.segments[-1][0])
                and len(self.segments[-2][0]) + len(self.segments[-1][0]) <= self.max_segment):
-            self.segments[-2:] = [merge_sorted(*self.segments[-2], *self.segments[-1])]
+            self.segments[-2:] = [merge_segments(self.segments[-2], self.segments[-1])]
         return np.concatenate(pairs)
 
+    def partitioned(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Sorted keys as stored (the low 32 bits when partitioned) and where each partition starts."""
+        if self.partitions == 1:
+            return keys, np.array([0, len(keys)], dtype=np.int64)
+        partition = keys >> np.uint64(32)
+        return keys.astype(np.uint32), np.searchsorted(partition, np.arange(self.partitions + 1, dtype=np.uint64))
+
     def nbytes(self) -> int:
-        return sum(k.nbytes + d.nbytes for k, d in self.segments)
+        return sum(k.nbytes + d.nbytes for k, d, _ in self.segments)
 
 
-def merge_sorted(k1: np.ndarray, d1: np.ndarray, k2: np.ndarray, d2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def merge_segments(first: tuple[np.ndarray, np.ndarray, np.ndarray], second: tuple[np.ndarray, np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Two segments as one, partition by partition, written in place into one pair of arrays."""
+    (k1, d1, s1), (k2, d2, s2) = first, second
+    starts = s1 + s2
+    keys, docs = np.empty(len(k1) + len(k2), dtype=k1.dtype), np.empty(len(d1) + len(d2), dtype=d1.dtype)
+    for p in range(len(starts) - 1):
+        a, b, c = slice(s1[p], s1[p + 1]), slice(s2[p], s2[p + 1]), slice(starts[p], starts[p + 1])
+        merge_sorted(k1[a], d1[a], k2[b], d2[b], keys[c], docs[c])
+    return keys, docs, starts
+
+
+def merge_sorted(k1: np.ndarray, d1: np.ndarray, k2: np.ndarray, d2: np.ndarray,
+                 keys: np.ndarray | None = None, docs: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Two sorted segments as one, equal keys in order of addition (the first segment's
     first). Each posting of the second goes where a binary search puts it: as fast as a
     stable argsort of both (timsort merges two runs in linear time), without its
-    concatenated copy and index array (at a million documents, 0.6 GB at the last merge)."""
+    concatenated copy and index array (at a million documents, 0.6 GB at the last merge).
+    Writes into ``keys`` and ``docs`` when given (views of a larger segment)."""
     at = np.searchsorted(k1, k2, side="right") + np.arange(len(k2))
     from_first = np.ones(len(k1) + len(k2), dtype=bool)
     from_first[at] = False
-    keys, docs = np.empty(len(from_first), dtype=k1.dtype), np.empty(len(from_first), dtype=d1.dtype)
+    if keys is None or docs is None:
+        keys, docs = np.empty(len(from_first), dtype=k1.dtype), np.empty(len(from_first), dtype=d1.dtype)
     keys[at], docs[at] = k2, d2
     keys[from_first], docs[from_first] = k1, d1
     return keys, docs
 
 
-def segment_bounds(segment: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Where each key's bucket starts and ends in a sorted segment. Most keys are in no
+def segment_bounds(segment: tuple[np.ndarray, np.ndarray, np.ndarray], keys: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each key's bucket starts and ends in a segment, partition by partition (keys
+    sorted as stored, ``starts`` where each partition begins among them)."""
+    stored, _, segment_starts = segment
+    if len(starts) == 2:
+        return sorted_bounds(stored, keys)
+    lo, hi = np.empty(len(keys), dtype=np.int64), np.empty(len(keys), dtype=np.int64)
+    for p in np.flatnonzero(np.diff(starts)).tolist():
+        a, b = starts[p], starts[p + 1]
+        part_lo, part_hi = sorted_bounds(stored[segment_starts[p] : segment_starts[p + 1]], keys[a:b])
+        lo[a:b], hi[a:b] = part_lo + segment_starts[p], part_hi + segment_starts[p]
+    return lo, hi
+
+
+def sorted_bounds(segment: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each key's bucket starts and ends in a sorted array. Most keys are in no
     bucket, so the second binary search (random memory reads in a big segment) runs for
     the keys found only."""
     lo = np.searchsorted(segment, keys, "left")
@@ -587,7 +631,7 @@ class CandidateIndex:
     min_shared_prints: int
     max_print_postings: int
     size: int = 0
-    shingle_bands: SortedPostings = field(default_factory=lambda: SortedPostings(MAX_LSH_BUCKET))
+    shingle_bands: SortedPostings | None = None
     content_bands: SortedPostings = field(default_factory=lambda: SortedPostings(MAX_CONTENT_BUCKET))
     prints: SortedPostings | None = None
     ids: list[str] = field(default_factory=list)  # document ids in the order of addition
@@ -603,6 +647,8 @@ class CandidateIndex:
     def __post_init__(self) -> None:
         self.shingle_lsh = lsh_bands(self.shingle_threshold)
         self.content_lsh = lsh_bands(self.min_content_jaccard)
+        if self.shingle_bands is None:
+            self.shingle_bands = SortedPostings(MAX_LSH_BUCKET, partitions=self.shingle_lsh[0])
         if self.prints is None:
             self.prints = SortedPostings(self.max_print_postings, skip_large=True)
 
@@ -614,7 +660,7 @@ class CandidateIndex:
         pairs: set[tuple[int, int]] = set()
         shingle_sig = signatures(batch.shingles, batch.shingle_sizes)
         keys, docs = banded(shingle_sig, batch.shingle_sizes, numbers, *self.shingle_lsh)
-        pairs.update(normalised_pairs(self.shingle_bands.add(keys, docs)))
+        pairs.update(normalised_pairs(self.shingle_bands.add(band_partitioned(keys, self.shingle_lsh[0]), docs)))
         content_sig = signatures(batch.content, batch.content_sizes)
         if self.size > len(self.content_signatures):
             self.content_signatures = grown(self.content_signatures, n0, self.size)
@@ -697,6 +743,13 @@ def run_lengths(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def unique_pairs(found: np.ndarray) -> np.ndarray:
     keys = sorted_unique(pair_keys(found))
     return np.stack([keys // PAIR_BASE, keys % PAIR_BASE], axis=1)
+
+
+def band_partitioned(keys: np.ndarray, bands: int) -> np.ndarray:
+    """Raveled (documents, bands) band keys as SortedPostings partitions: the band number
+    above the key's top SHORT_KEY_BITS."""
+    band = np.tile(np.arange(bands, dtype=np.uint64), len(keys) // bands)
+    return (band << np.uint64(SHORT_KEY_BITS)) | (keys >> np.uint64(64 - SHORT_KEY_BITS))
 
 
 def short_keys(hashes: np.ndarray) -> np.ndarray:
