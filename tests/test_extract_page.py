@@ -74,3 +74,26 @@ def test_language_guess_counts_like_the_definition() -> None:
         best = max(shares, key=shares.__getitem__)
         assert guess_language(text) == (best if shares[best] >= clean.LANG_MIN_SHARE else None)
     assert guess_language(" ".join(BODY)) == "en"
+
+
+def test_invisible_characters_dropped_from_the_text_taken_from_markup() -> None:
+    """The markup is parsed as given; the text taken from it loses BOMs, zero-width and control characters."""
+    marked = [BODY[0].replace("council", "coun\u200bcil").replace("bridge", "bri\x07dge"), *BODY[1:]]
+    markup = "\ufeff" + _page(marked, []).replace("<title>", "<title>\u200b")
+    doc = clean_document(Document(id="p", path="p.txt", raw_text=markup))  # sniffed as HTML despite the BOM
+    assert doc.clean_text == "\n\n".join(BODY)
+    assert doc.title == "Harbour bridge closed to lorries"
+
+
+MENU = ["Home", "News", "Sport", "Weather", "Sign in", "Subscribe", "Contact us", "Privacy policy"]
+
+
+def test_plain_text_fallback_only_when_trafilatura_fell_short_of_the_prose() -> None:
+    dump = "\n".join(MENU[:4] + BODY + MENU[4:])
+    prose_words = sum(len(p.split()) for p in BODY)
+    model = clean.load_unit_model()
+    body, removed = clean._fallback_body(12, dump, frozenset(), model)  # a fragment of the article
+    assert body == BODY and "Privacy policy" in removed
+    assert clean._fallback_body(int(prose_words * 0.6), dump, frozenset(), model) is None
+    # a page of menus and teasers has no prose for the plain-text path to win with
+    assert clean._fallback_body(5, "\n".join(MENU * 5), frozenset(), model) is None
