@@ -97,3 +97,28 @@ def test_plain_text_fallback_only_when_trafilatura_fell_short_of_the_prose() -> 
     assert clean._fallback_body(int(prose_words * 0.6), dump, frozenset(), model) is None
     # a page of menus and teasers has no prose for the plain-text path to win with
     assert clean._fallback_body(5, "\n".join(MENU * 5), frozenset(), model) is None
+
+
+@pytest.mark.parametrize(
+    ("meta_title", "headings", "outlet", "expected"),
+    [
+        ("Bridge closed to lorries | Example Gazette", [], "Example Gazette", "Bridge closed to lorries"),
+        ("Example Gazette - Bridge closed to lorries", [], "Example Gazette", "Bridge closed to lorries"),
+        ("Bridge closed: what it means for you - Example Gazette", [], "Example Gazette", "Bridge closed: what it means for you"),
+        ("Bridge closed to lorries | News", [], None, "Bridge closed to lorries"),
+        ("Budget 2025 - the council's plans for next year's roads", [], None, "Budget 2025 - the council's plans for next year's roads"),
+        ("Bridge closed | Example Gazette", ["Example Gazette", "Menu", "Harbour bridge closed to lorries"], "Example Gazette", "Harbour bridge closed to lorries"),
+        ("Bridge closed", ["Harbour bridge closed to lorries – Example Gazette"], "Example Gazette", "Harbour bridge closed to lorries"),
+        (None, ["News"], None, None),
+    ],
+)
+def test_page_title_prefers_the_article_heading_without_the_site_name(meta_title, headings, outlet, expected) -> None:
+    assert clean.page_title(meta_title, headings, outlet) == expected
+
+
+def test_title_from_the_heading_of_a_page() -> None:
+    markup = _page(BODY, []).replace("<title>Harbour bridge closed to lorries</title>", "<title>Lorry ban | Example Gazette</title>")
+    markup = markup.replace("<h1>Harbour bridge closed to lorries</h1>", "<h1>Harbour bridge <em>closed</em><br>to lorries</h1>")
+    doc = _clean(markup)
+    assert doc.title == "Harbour bridge closed to lorries"
+    assert doc.clean_text.endswith("\n\n".join(BODY))
