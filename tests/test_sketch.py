@@ -206,3 +206,40 @@ def test_partitioned_postings_pair_as_full_keys_do_and_never_across_partitions(m
 def test_shingle_band_keys_are_partitioned_by_band():
     keys = np.array([[1 << 40, 2 << 40], [3 << 40, 1 << 40]], dtype=np.uint64).ravel()
     assert sketch.band_partitioned(keys, 2).tolist() == [1 << 8, (1 << 32) | (2 << 8), 3 << 8, (1 << 32) | (1 << 8)]
+
+
+@pytest.mark.parametrize("partitions", [1, 4])
+def test_segment_bitmaps_skip_searches_without_changing_the_pairs(monkeypatch, partitions):
+    rng = np.random.default_rng(12)
+    batches = []
+    for b in range(12):  # uint32 keys over the whole range; a quarter repeat earlier ones
+        fresh = rng.integers(0, 1 << 32, 60, dtype=np.uint64)
+        if batches:
+            fresh[:15] = rng.choice(np.concatenate([k for k, _ in batches]), 15)
+        keys = fresh.astype(np.uint32) if partitions == 1 else (fresh % np.uint64(4) << np.uint64(32)) | fresh
+        batches.append((keys, np.arange(60 * b, 60 * (b + 1))))
+    plain = sketch.SortedPostings(max_bucket=5, partitions=partitions)
+    want = [plain.add(k, d) for k, d in batches]
+    monkeypatch.setattr(sketch, "FILTERED_SEGMENT", 16)
+    filtered = sketch.SortedPostings(max_bucket=5, partitions=partitions)
+    got = [filtered.add(k, d) for k, d in batches]
+    assert [sorted(map(tuple, g.tolist())) for g in got] == [sorted(map(tuple, w.tolist())) for w in want]
+    assert sum(len(w) for w in want) >= 100  # the repeated keys pair
+    segment = filtered.segments[0]
+    assert segment.present is not None and sketch.might_contain(segment, segment.keys).all()  # no false negatives
+    unseen = rng.integers(0, 1 << 32, 1000, dtype=np.uint64).astype(np.uint32)
+    assert sketch.might_contain(segment, unseen).mean() < 0.3  # most absent keys are ruled out
+
+
+def test_a_bitmap_set_block_by_block_is_the_bitmap_of_the_keys(monkeypatch):
+    rng = np.random.default_rng(13)
+    keys = rng.integers(0, 1 << 32, 300, dtype=np.uint64).astype(np.uint32)
+    starts = np.array([0, 100, 100, 300])  # three partitions, one empty, each sorted
+    keys = np.concatenate([np.sort(keys[a:b]) for a, b in zip(starts[:-1], starts[1:])])
+    monkeypatch.setattr(sketch, "FILTERED_SEGMENT", 16)
+    monkeypatch.setattr(sketch, "FILTER_BLOCK_LOG2", 4)  # 2**11 bits in blocks of 16
+    segment = sketch.new_segment(keys, np.arange(300, dtype=np.int32), starts)
+    bits = sketch.filter_bits(300, keys.dtype)
+    expected = np.zeros(1 << bits, dtype=bool)
+    expected[keys >> np.uint32(32 - bits)] = True
+    assert bits == 11 and segment.present.tolist() == np.packbits(expected, bitorder="little").tolist()

@@ -27,6 +27,7 @@ import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
@@ -76,6 +77,16 @@ MAX_SEGMENT_POSTINGS = 32_000_000
 NIBBLE_BITS = 4
 NIBBLES_PER_WORD = 64 // NIBBLE_BITS
 NIBBLE_LOW_BITS = np.uint64(0x1111111111111111)  # the lowest bit of every nibble
+# A segment of at least this many postings (4 MB of keys and more, past the CPU caches) keeps
+# a bitmap of its keys' top bits, 4 to 8 bits per posting (2**FILTER_BITS_LOG2 to twice that),
+# and searches only the keys whose bit is set: most keys of a batch are in no bucket. Measured
+# on 32 million uint32 postings and 75,000 sorted keys (a batch's fingerprints): binary search
+# 22 ms, the bitmap 1 ms letting 21% through. It costs 0.5-1 byte per posting.
+FILTERED_SEGMENT = 1 << 20
+FILTER_BITS_LOG2 = 2
+# Bitmap bits set at a time when a segment is made (a 16 MB bool block): setting them one by
+# one (np.bitwise_or.at) took 1.2 s for 16 million postings, the blocks 0.1 s.
+FILTER_BLOCK_LOG2 = 24
 # Candidate pairs whose signatures are compared at once: 65,536 pairs gather 2 x 16 MB of
 # uint16 signatures (a 100k-document corpus sends ~500,000 content pairs a batch to verify).
 VERIFY_SLICE = 1 << 16
@@ -380,6 +391,47 @@ def estimated_jaccard(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.count_nonzero(a == b, axis=-1) / a.shape[-1]  # counting skips mean's float conversion
 
 
+class Segment(NamedTuple):
+    """Sorted postings: keys as stored, their documents, where each partition starts, and a
+    bitmap of the keys' top bits (large segments only, see FILTERED_SEGMENT)."""
+
+    keys: np.ndarray
+    docs: np.ndarray
+    starts: np.ndarray
+    present: np.ndarray | None
+
+
+def new_segment(keys: np.ndarray, docs: np.ndarray, starts: np.ndarray) -> Segment:
+    """A segment, with its bitmap when it is large. The bitmap is set a block of its bits
+    at a time (a bool per bit, packed), so the temporary stays FILTER_BLOCK bytes."""
+    if len(keys) < FILTERED_SEGMENT:
+        return Segment(keys, docs, starts, None)
+    bits = filter_bits(len(keys), keys.dtype)
+    shift, block_bits = 8 * keys.itemsize - bits, min(bits, FILTER_BLOCK_LOG2)
+    present = np.empty(1 << (bits - 3), dtype=np.uint8)
+    for first in range(0, 1 << bits, 1 << block_bits):
+        block = np.zeros(1 << block_bits, dtype=bool)
+        for p in range(len(starts) - 1):  # keys are sorted within a partition
+            part = keys[starts[p] : starts[p + 1]]
+            a = np.searchsorted(part, keys.dtype.type(first << shift))
+            b = np.searchsorted(part, keys.dtype.type((first + len(block)) << shift)) if first + len(block) < 1 << bits else len(part)
+            block[(part[a:b] >> keys.dtype.type(shift)).astype(np.int64) - first] = True
+        present[first >> 3 : (first + len(block)) >> 3] = np.packbits(block, bitorder="little")
+    return Segment(keys, docs, starts, present)
+
+
+def filter_bits(postings: int, dtype: np.dtype) -> int:
+    """Bitmap address bits for a segment: 4 to 8 bits per posting, at most the key's bits."""
+    return max(3, min(int(postings).bit_length() + FILTER_BITS_LOG2, 8 * np.dtype(dtype).itemsize))
+
+
+def might_contain(segment: Segment, keys: np.ndarray) -> np.ndarray:
+    """Whether each key's top bits are set in the segment's bitmap (no false negatives)."""
+    bits = filter_bits(len(segment.keys), segment.keys.dtype)
+    top = (keys >> keys.dtype.type(8 * keys.itemsize - bits)).astype(np.int64)
+    return ((segment.present[top >> 3] >> (top & 7).astype(np.uint8)) & 1).astype(bool)
+
+
 @dataclass
 class SortedPostings:
     """(key, document) postings in sorted segments whose sizes halve from the first: adding a
@@ -401,7 +453,7 @@ class SortedPostings:
     skip_large: bool = False
     max_segment: int = MAX_SEGMENT_POSTINGS
     partitions: int = 1
-    segments: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=list)  # keys, docs, partition starts
+    segments: list[Segment] = field(default_factory=list)
 
     def add(self, keys: np.ndarray, docs: np.ndarray) -> np.ndarray:
         """Insert postings; return (new doc, other doc) pairs that share a key."""
@@ -419,7 +471,7 @@ class SortedPostings:
         # addition: the cap takes a bucket's earliest members, so the pairs (and their cost,
         # at most max_bucket per key) do not depend on how the segments happen to be merged.
         room = np.full(len(keys), self.max_bucket, dtype=np.int64)
-        for (lo, hi), (_, seg_docs, _) in zip(bounds, self.segments):
+        for (lo, hi), (_, seg_docs, *_) in zip(bounds, self.segments):
             hits = np.flatnonzero((hi > lo) & ~too_big & (room > 0))
             if len(hits):
                 counts = np.minimum(hi[hits] - lo[hits], room[hits])
@@ -427,7 +479,7 @@ class SortedPostings:
                 new = np.repeat(docs[hits], counts)
                 offsets = np.repeat(lo[hits] - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
                 pairs.append(np.stack([new.astype(np.int64), seg_docs[offsets].astype(np.int64)], axis=1))
-        self.segments.append((stored, docs, starts))
+        self.segments.append(new_segment(stored, docs, starts))
         while (len(self.segments) > 1 and len(self.segments[-2][0]) <= 2 * len(self.segments[-1][0])
                and len(self.segments[-2][0]) + len(self.segments[-1][0]) <= self.max_segment):
             self.segments[-2:] = [merge_segments(self.segments[-2], self.segments[-1])]
@@ -441,18 +493,18 @@ class SortedPostings:
         return keys.astype(np.uint32), np.searchsorted(partition, np.arange(self.partitions + 1, dtype=np.uint64))
 
     def nbytes(self) -> int:
-        return sum(k.nbytes + d.nbytes for k, d, _ in self.segments)
+        return sum(k.nbytes + d.nbytes + (0 if f is None else f.nbytes) for k, d, _, f in self.segments)
 
 
-def merge_segments(first: tuple[np.ndarray, np.ndarray, np.ndarray], second: tuple[np.ndarray, np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def merge_segments(first: Segment, second: Segment) -> Segment:
     """Two segments as one, partition by partition, written in place into one pair of arrays."""
-    (k1, d1, s1), (k2, d2, s2) = first, second
+    (k1, d1, s1, _), (k2, d2, s2, _) = first, second
     starts = s1 + s2
     keys, docs = np.empty(len(k1) + len(k2), dtype=k1.dtype), np.empty(len(d1) + len(d2), dtype=d1.dtype)
     for p in range(len(starts) - 1):
         a, b, c = slice(s1[p], s1[p + 1]), slice(s2[p], s2[p + 1]), slice(starts[p], starts[p + 1])
         merge_sorted(k1[a], d1[a], k2[b], d2[b], keys[c], docs[c])
-    return keys, docs, starts
+    return new_segment(keys, docs, starts)
 
 
 def merge_sorted(k1: np.ndarray, d1: np.ndarray, k2: np.ndarray, d2: np.ndarray,
@@ -472,10 +524,16 @@ def merge_sorted(k1: np.ndarray, d1: np.ndarray, k2: np.ndarray, d2: np.ndarray,
     return keys, docs
 
 
-def segment_bounds(segment: tuple[np.ndarray, np.ndarray, np.ndarray], keys: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def segment_bounds(segment: Segment, keys: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Where each key's bucket starts and ends in a segment, partition by partition (keys
-    sorted as stored, ``starts`` where each partition begins among them)."""
-    stored, _, segment_starts = segment
+    sorted as stored, ``starts`` where each partition begins among them); keys the bitmap
+    rules out get an empty bucket without a search."""
+    if segment.present is not None:
+        maybe = np.flatnonzero(might_contain(segment, keys))
+        lo, hi = np.zeros(len(keys), dtype=np.int64), np.zeros(len(keys), dtype=np.int64)
+        lo[maybe], hi[maybe] = segment_bounds(segment._replace(present=None), keys[maybe], np.searchsorted(maybe, starts))
+        return lo, hi
+    stored, _, segment_starts, _ = segment
     if len(starts) == 2:
         return sorted_bounds(stored, keys)
     lo, hi = np.empty(len(keys), dtype=np.int64), np.empty(len(keys), dtype=np.int64)
