@@ -1080,6 +1080,7 @@ def _drop_html_tail(paragraphs: list[str], removed: list[str]) -> list[str]:
 def _fallback_body(found: int, dump: str, chrome_lines: frozenset[str], model: UnitModel | None) -> tuple[list[str], list[str]] | None:
     """The plain-text path's body and removed lines of the page dump when trafilatura's ``found``
     words fall short of ``HTML_FALLBACK_RATIO`` of it (trafilatura missed the article), else None.
+    ``dump`` is the visible text as taken from the markup; it is normalised only if it is cleaned.
 
     The (costlier) plain-text path is skipped when trafilatura already holds the fallback share
     of the dump's prose lines (``HTML_FALLBACK_LINE_MIN_WORDS``), most of what it could keep.
@@ -1087,7 +1088,7 @@ def _fallback_body(found: int, dump: str, chrome_lines: frozenset[str], model: U
     line_words = (len(line.split()) for line in dump.split("\n"))
     if found and found >= HTML_FALLBACK_RATIO * sum(n for n in line_words if n >= HTML_FALLBACK_LINE_MIN_WORDS):
         return None
-    paragraphs, removed, _ = _clean_plain(dump, chrome_lines, model)
+    paragraphs, removed, _ = _clean_plain(_normalised_dump(dump), chrome_lines, model)
     if found >= HTML_FALLBACK_RATIO * sum(len(p.split()) for p in paragraphs):
         return None
     return paragraphs, removed
@@ -1223,7 +1224,7 @@ def _clean_html(
             paragraphs.append(unit.text)
     found = sum(len(p.split()) for p in paragraphs)
     root = tree if tree is not None else parse_html(html)
-    dump = _normalised_dump(tree_visible_text(root)) if model is not None and root is not None else ""
+    dump = tree_visible_text(root) if model is not None and root is not None else ""
     fallback = _fallback_body(found, dump, chrome_lines, model)
     if fallback is not None:
         paragraphs, removed = fallback
