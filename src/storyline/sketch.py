@@ -13,11 +13,14 @@ word 8-grams (excerpts). What makes it fast:
   independent permutations at a fraction of the cost;
 - LSH buckets are sorted numpy arrays, not dictionaries: adding a batch searches the sorted
   keys of earlier batches and merges, so an index grows document by document (incremental
-  use) with memory proportional to the documents, about 2.6 KB each (band keys, sampled
-  fingerprints, content signatures);
+  use) with memory proportional to the documents, about 2.6 KB each (32-bit band keys,
+  sampled fingerprints, content signatures and their packed low bits, the bitmaps of large
+  segments); a large segment's bitmap rules out most keys before any binary search;
 - every bucket pairs a newcomer with its earliest members only (a cap per bucket), so the
   checks per document stop growing with the corpus: unrelated articles share common words,
-  and without the cap content-word bands sent each document ~0.011 N chance pairs to verify.
+  and without the cap content-word bands sent each document ~0.011 N chance pairs to verify;
+  those are rejected on 64 bytes per document (4 bits of each signature value) before the
+  full signatures are read.
 """
 
 from __future__ import annotations
@@ -64,8 +67,8 @@ SIGNATURE_DTYPE = np.uint16
 # same band, about 64 x 10**6 / 2**32 = 1.5% of documents at a million, against one pair per
 # document in one key space; a million documents' shingle postings take 0.5 GB, not 0.77.
 SHORT_KEY_BITS = 32
-# Sorted segments are merged only up to this many postings (~250-400 MB with their
-# documents): merging halves of 150 million would need several GB of temporaries at once.
+# Sorted segments are merged only up to this many postings (256 MB with their documents,
+# 16-32 MB more for the bitmap): merging halves of 150 million would need several GB of temporaries at once.
 # Every batch searches every segment, so a low cap makes the cost per document grow with
 # the corpus (with 8 million, a million-document run had not finished after 14 CPU minutes).
 MAX_SEGMENT_POSTINGS = 32_000_000
