@@ -401,6 +401,24 @@ def test_first_stage_vouches_for_a_closing_paragraph_only_inside_the_prose_regio
     assert [i for i, (a, b) in enumerate(zip(alone, vouched)) if a != b] == [closing]
 
 
+def test_every_shipped_tree_reaches_a_leaf_within_its_depth() -> None:
+    """Evaluation walks ``depth`` steps: a path longer than that would stop at a split node."""
+    import json
+
+    data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    for stage in (data, data.get("second_stage") or data):
+        for tree in stage["trees"]:
+            left, right = tree["left"], tree["right"]
+            depth_of = {0: 0}
+            for node in range(len(left)):  # parents precede children in both exporters
+                if left[node] >= 0:
+                    depth_of[left[node]] = depth_of[right[node]] = depth_of[node] + 1
+            leaves = [n for n in range(len(left)) if left[n] < 0]
+            assert leaves and all(right[n] < 0 for n in leaves)
+            assert max(depth_of[n] for n in leaves) <= tree["depth"]
+            assert len(depth_of) == len(left)  # every node reachable from the root
+
+
 def test_one_stage_model_file_still_works() -> None:
     import json
 
