@@ -243,3 +243,14 @@ def test_a_bitmap_set_block_by_block_is_the_bitmap_of_the_keys(monkeypatch):
     expected = np.zeros(1 << bits, dtype=bool)
     expected[keys >> np.uint32(32 - bits)] = True
     assert bits == 11 and segment.present.tolist() == np.packbits(expected, bitorder="little").tolist()
+
+
+def test_merging_a_slice_at_a_time_gives_the_same_segment(monkeypatch):
+    rng = np.random.default_rng(14)
+    k1, k2 = np.sort(rng.integers(0, 30, 200)).astype(np.uint32), np.sort(rng.integers(0, 30, 170)).astype(np.uint32)
+    d1, d2 = np.arange(200, dtype=np.int32), np.arange(200, 370, dtype=np.int32)
+    whole = sketch.merge_sorted(k1, d1, k2, d2)
+    monkeypatch.setattr(sketch, "MERGE_SLICE", 16)
+    sliced = sketch.merge_sorted(k1, d1, k2, d2)
+    assert sliced[0].tolist() == whole[0].tolist() and sliced[1].tolist() == whole[1].tolist()
+    assert sliced[1].tolist() == np.argsort(np.r_[k1, k2], kind="stable").tolist()

@@ -90,6 +90,10 @@ FILTER_BITS_LOG2 = 2
 # Bitmap bits set at a time when a segment is made (a 16 MB bool block): setting them one by
 # one (np.bitwise_or.at) took 1.2 s for 16 million postings, the blocks 0.1 s.
 FILTER_BLOCK_LOG2 = 24
+# Postings of a segment placed at once when two are merged: their int64 positions then take
+# 8 MB, where a whole 16-million-posting half took 3 x 128 MB (search result, offsets, sum)
+# at the last merges of a million-document run, on top of the merged arrays.
+MERGE_SLICE = 1 << 20
 # Candidate pairs whose signatures are compared at once: 65,536 pairs gather 2 x 16 MB of
 # uint16 signatures (a 100k-document corpus sends ~500,000 content pairs a batch to verify).
 VERIFY_SLICE = 1 << 16
@@ -516,13 +520,17 @@ def merge_sorted(k1: np.ndarray, d1: np.ndarray, k2: np.ndarray, d2: np.ndarray,
     first). Each posting of the second goes where a binary search puts it: as fast as a
     stable argsort of both (timsort merges two runs in linear time), without its
     concatenated copy and index array (at a million documents, 0.6 GB at the last merge).
-    Writes into ``keys`` and ``docs`` when given (views of a larger segment)."""
-    at = np.searchsorted(k1, k2, side="right") + np.arange(len(k2))
+    Writes into ``keys`` and ``docs`` when given (views of a larger segment). The second's
+    postings are placed MERGE_SLICE at a time, so their positions never take more memory."""
     from_first = np.ones(len(k1) + len(k2), dtype=bool)
-    from_first[at] = False
     if keys is None or docs is None:
         keys, docs = np.empty(len(from_first), dtype=k1.dtype), np.empty(len(from_first), dtype=d1.dtype)
-    keys[at], docs[at] = k2, d2
+    for start in range(0, len(k2), MERGE_SLICE):
+        part = slice(start, start + MERGE_SLICE)
+        at = np.searchsorted(k1, k2[part], side="right")
+        at += np.arange(start, start + len(at))
+        from_first[at] = False
+        keys[at], docs[at] = k2[part], d2[part]
     keys[from_first], docs[from_first] = k1, d1
     return keys, docs
 
