@@ -300,6 +300,13 @@ def test_earnings_report_comparisons(text: str, expected: dict[str, str]) -> Non
     assert values(text, date(1989, 10, 27)) == expected
 
 
+def test_last_december_told_in_january_is_last_years_december() -> None:
+    # found on ECB+ reports (this once raised on an empty choice): in January, last year's
+    # December is the month just gone, while "last November" still skips nothing
+    assert values("Prices fell last December.", date(2010, 1, 12)) == {"last December": "2009-12"}
+    assert values("Prices fell last November.", date(2010, 1, 12)) == {"last November": "2009-11"}
+
+
 @pytest.mark.parametrize(
     "span, value",
     [("the time", "PAST_REF"), ("this crucial moment", "PRESENT_REF"), ("as soon as possible", "FUTURE_REF")],

@@ -1137,7 +1137,8 @@ def _year_for_month(p: ParsedTimex, ref: date) -> tuple[int, int]:
     options = [y * 12 + p.month - 1 for y in (ref.year - 1, ref.year, ref.year + 1)]
     if p.offset < 0:
         # "last February" told in March: one would say "last month", so the February before
-        chosen = max(o for o in options if o < here - 1)
+        # ("last December" told in January names last year's December: the month just gone)
+        chosen = max((o for o in options if o < here - 1), default=here - 1)
     elif p.offset > 0:
         chosen = min(o for o in options if o > here)
     elif p.tense == "future":
