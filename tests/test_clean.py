@@ -401,6 +401,27 @@ def test_first_stage_vouches_for_a_closing_paragraph_only_inside_the_prose_regio
     assert [i for i, (a, b) in enumerate(zip(alone, vouched)) if a != b] == [closing]
 
 
+def test_subheading_kept_only_between_kept_body_sentences() -> None:
+    """A doubted section heading survives when the first stage believes it and body sentences flank it."""
+    from storyline.clean import keep_by_probabilities
+
+    page, rows = plain_unit_rows(_seed_path("000").read_text(encoding="utf-8"))
+    texts = [u.text for u in page.units]
+    heading = texts.index(HEADINGS["000"][0])
+    threshold = load_unit_model().threshold
+    final = [0.95] * len(rows)
+    final[heading] = 0.1  # a second stage doubting the heading
+    first = list(final)
+    first[heading] = 0.9  # ... which the first stage believed
+    assert not keep_by_probabilities(page, frozenset(), rows, final, threshold)[heading]
+    assert keep_by_probabilities(page, frozenset(), rows, final, threshold, first)[heading]
+    for side in (heading - 1, heading + 1):  # chrome on either side: a menu line, not a heading
+        doubted, believed = list(final), list(first)
+        doubted[side] = believed[side] = 0.0
+        kept = keep_by_probabilities(page, frozenset(), rows, doubted, threshold, believed)
+        assert not kept[side] and not kept[heading]
+
+
 def test_every_shipped_tree_reaches_a_leaf_within_its_depth() -> None:
     """Evaluation walks ``depth`` steps: a path longer than that would stop at a split node."""
     import json

@@ -551,6 +551,14 @@ SMOOTH_NEIGHBOURS = 0.4
 # tune halves 0.35-0.45 cost at most 0.001 F1 against the plain threshold, and they keep closing
 # body paragraphs the model alone scores just under 0.5.
 CORE_IN_REGION_MIN_PROBABILITY = 0.4
+# A subheading between two kept body sentences inside the prose region is kept when either
+# stage gives it this much: the second stage, reading its neighbours, doubts short unpunctuated
+# units in the body even when the first stage, judging the unit and its place, believes them.
+# Set to PROBABLE_BODY's 0.5 (a unit the first stage calls body more likely than not); the word
+# cap is a long section heading's length (menu and teaser lines near the body are cut by the
+# neighbours-kept condition, not by length).
+SUBHEADING_MIN_PROBABILITY = 0.5
+SUBHEADING_MAX_WORDS = 12
 LIST_ITEM_RE = re.compile(r"^(?:[-*•·–—]|\d{1,3}[.)])\s")
 
 
@@ -1043,7 +1051,39 @@ def keep_by_probabilities(
         core_in_region = page.rule_keep[i] and rows[i][in_region] and _is_core(text, page.outlet)
         score = raw[i] if i < region_start else smooth[i]
         keep.append(not hard_drop and (score >= threshold or (core_in_region and vouch[i] >= CORE_IN_REGION_MIN_PROBABILITY)))
-    return keep
+    return _keep_subheadings(page, chrome_lines, rows, keep, vouch)
+
+
+def _is_heading_shaped(text: str, outlet: str | None) -> bool:
+    """A few capitalised words without a closing stop that no widget, promo or metadata rule claims."""
+    first = text.lstrip("\"“‘'([")[:1]
+    return (
+        2 <= len(_words(text)) <= SUBHEADING_MAX_WORDS
+        and first.isupper()
+        and not _ends_sentence(text)
+        and not _is_widget(text)
+        and not _is_promo(text, outlet)
+        and not _is_page_metadata(text)
+    )
+
+
+def _keep_subheadings(page: PlainPage, chrome_lines: frozenset[str], rows: list[list[float]], keep: list[bool], vouch: list[float]) -> list[bool]:
+    """Keep heading-shaped units lying between two kept body sentences inside the prose region.
+
+    A section heading sits where only the article's own text sits; a menu or teaser line
+    inside the region has chrome, not a kept sentence, on at least one side.
+    """
+    in_region = UNIT_FEATURES.index("in_prose_region")
+    units = page.units
+    out = list(keep)
+    for i in range(1, len(units) - 1):
+        if keep[i] or not rows[i][in_region] or vouch[i] < SUBHEADING_MIN_PROBABILITY:
+            continue
+        if normalise_line(units[i].text) in chrome_lines or not _is_heading_shaped(units[i].text, page.outlet):
+            continue
+        if all(keep[j] and rows[j][in_region] and _is_core(units[j].text, page.outlet) for j in (i - 1, i + 1)):
+            out[i] = True
+    return out
 
 
 def _clean_plain(text: str, chrome_lines: frozenset[str], model: UnitModel | None) -> tuple[list[str], list[str], _TextMeta]:
