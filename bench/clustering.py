@@ -87,11 +87,11 @@ def load_ecbplus(topics: int | None) -> tuple[list[Document], dict[str, str], di
     return docs, {r["doc_id"]: r["subtopic"] for r in rows}, {r["doc_id"]: r["topic"] for r in rows}
 
 
-def processed(docs: list[Document], cache: Path | None) -> list[Document]:
-    """The document stages as `storyline run` applies them (cached: spaCy over 982 pages is slow)."""
+def processed(docs: list[Document], cache: Path | None, ner: str) -> list[Document]:
+    """The document stages as `storyline run --ner NER` applies them (cached: spaCy over 982 pages is slow)."""
     if cache and cache.exists():
         return pickle.loads(cache.read_bytes())
-    ctx = pipeline.Context.default()
+    ctx = pipeline.Context.default(ner=ner)
     done: list[Document] = []
     for start in range(0, len(docs), pipeline.BATCH_SIZE):
         batch, errors = pipeline.process_documents(docs[start : start + pipeline.BATCH_SIZE], ctx)
@@ -322,6 +322,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--topics", type=int, help="only the first N ECB+ topics (quick runs)")
     parser.add_argument("--cache", type=Path, help="pickle of the processed documents (written, then reused)")
+    parser.add_argument("--ner", default="fast", choices=("fast", "spacy"), help="the entity engine (as storyline run --ner)")
     parser.add_argument("--scale", default="1000,10000,100000", help="synthetic sizes for the cost table ('' to skip)")
     parser.add_argument("--quick", action="store_true", help="first 10 topics, cost at 1,000 documents only")
     parser.add_argument("--embeddings", action="store_true", help="also score MiniLM head vectors fused with storyline's score")
@@ -334,7 +335,7 @@ def main() -> None:
         args.topics, args.scale = args.topics or 10, "1000"
 
     docs, gold, topic = load_ecbplus(args.topics)
-    docs = processed(docs, args.cache)
+    docs = processed(docs, args.cache, args.ner)
     name_of = {d.id: d.path for d in docs}
     by_name = {d.path: d for d in docs}
     texts = {d.path: d.clean_text for d in docs}
