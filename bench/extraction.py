@@ -80,18 +80,18 @@ def _mean(values: list) -> float:
 
 
 def storyline_html(pages: list[str]) -> list[Output]:
-    out = []
+    out, model = [], clean.load_unit_model()
     for start in range(0, len(pages), BATCH_SIZE):
         batch = [Document(id=str(i), path=f"{i}.html", raw_text=h, raw_format="html") for i, h in enumerate(pages[start : start + BATCH_SIZE])]
-        out.extend(_storyline_output(d) for d in clean.clean_documents(batch))
+        out.extend(_storyline_output(d) for d in clean.clean_documents(batch, model))
     return out
 
 
 def storyline_text(dumps: list[str]) -> list[Output]:
-    out = []
+    out, model = [], clean.load_unit_model()
     for start in range(0, len(dumps), BATCH_SIZE):
         batch = [Document(id=str(i), path=f"{i}.txt", raw_text=t) for i, t in enumerate(dumps[start : start + BATCH_SIZE])]
-        out.extend(_storyline_output(d) for d in clean.clean_documents(batch))
+        out.extend(_storyline_output(d) for d in clean.clean_documents(batch, model))
     return out
 
 

@@ -1369,10 +1369,11 @@ def find_chrome_lines(docs: list[Document], min_documents: int = CHROME_MIN_DOCU
     return frozenset(n for n, count in seen.items() if count >= min_documents)
 
 
-def clean_documents(docs: list[Document]) -> list[Document]:
-    """Clean a batch, using lines repeated across its documents as extra chrome evidence."""
+def clean_documents(docs: list[Document], unit_model: UnitModel | None = None) -> list[Document]:
+    """Clean a batch, using lines repeated across its documents as extra chrome evidence.
+    ``unit_model`` None loads the shipped one; callers cleaning many batches pass it in."""
     chrome = find_chrome_lines(docs)
-    model = load_unit_model()
+    model = unit_model or load_unit_model()
     return [clean_document(doc, chrome, model) for doc in docs]
 
 

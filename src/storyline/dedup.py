@@ -28,7 +28,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import ingest, provenance
-from .clean import clean_documents
+from .clean import UnitModel, clean_documents, load_unit_model
 from .errors import InputError
 from .model import Document, ReuseLink
 
@@ -167,16 +167,16 @@ def batches(items: Iterable[Document], size: int) -> Iterator[list[Document]]:
         yield batch
 
 
-def clean_batch(batch: list[Document], errors: list[InputError]) -> list[Document]:
+def clean_batch(batch: list[Document], errors: list[InputError], unit_model: UnitModel | None = None) -> list[Document]:
     """The batch cleaned together; if that fails, each document alone, so one document that
     breaks the cleaner is reported by name and the others still count."""
     try:
-        return clean_documents(batch)
+        return clean_documents(batch, unit_model)
     except Exception:  # noqa: BLE001 - a cleaner bug on one article must not stop the batch
         cleaned = []
         for doc in batch:
             try:
-                cleaned.extend(clean_documents([doc]))
+                cleaned.extend(clean_documents([doc], unit_model))
             except Exception as exc:  # noqa: BLE001
                 errors.append(InputError(doc.path, f"cannot be cleaned: {exc!r}"))
         return cleaned
@@ -188,8 +188,9 @@ def scan(paths: list[Path], store: DocumentStore, errors: list[InputError], batc
     index, table = provenance.new_candidate_index(), provenance.new_token_table()
     found = provenance.Candidates()
     count = 0
+    unit_model = load_unit_model()
     for batch in batches(named_documents(paths, errors), batch_size):
-        docs = clean_batch(batch, errors)
+        docs = clean_batch(batch, errors, unit_model)
         part = provenance.candidate_pairs(docs, index, table)
         found.pairs |= part.pairs
         found.duplicate_of.update(part.duplicate_of)

@@ -40,12 +40,20 @@ class Context:
     nlp_loader: Callable[[], object] = load_nlp
     ner: str = "spacy"  # which of NER_ENGINES nlp_loader loads; recorded with stored results
     _nlp: object | None = field(default=None, repr=False)
+    _unit_model: clean.UnitModel | None = field(default=None, repr=False)
 
     @property
     def nlp(self):
         if self._nlp is None:
             self._nlp = self.nlp_loader()
         return self._nlp
+
+    @property
+    def unit_model(self) -> clean.UnitModel | None:
+        """The shipped plain-text unit model, read once per run (its JSON takes ~20 ms to load)."""
+        if self._unit_model is None:
+            self._unit_model = clean.load_unit_model()
+        return self._unit_model
 
     @classmethod
     def default(cls, knowledge_dirs: list[Path] | None = None, ner: str = "fast") -> Context:
@@ -57,7 +65,7 @@ class Context:
 
     def __getstate__(self) -> dict:
         """Sent to worker processes without a loaded model: each worker loads its own."""
-        return {**self.__dict__, "_nlp": None}
+        return {**self.__dict__, "_nlp": None, "_unit_model": None}
 
     @property
     def version(self) -> str:
@@ -89,7 +97,7 @@ class CorpusStage:
 
 
 def clean_stage(docs: list[Document], ctx: Context) -> list[Document]:
-    return clean.clean_documents(docs)
+    return clean.clean_documents(docs, ctx.unit_model)
 
 
 def extract_stage(docs: list[Document], ctx: Context) -> list[Document]:
