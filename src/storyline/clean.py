@@ -945,7 +945,8 @@ def visible_text(markup: str) -> str:
 
 
 def tree_visible_text(root) -> str:
-    """``visible_text`` of an already parsed page (the HTML path parses each page once)."""
+    """``visible_text`` of an already parsed page or element (the HTML path parses each page
+    once); the element's own tail lies outside it and is left out."""
     parts: list[str] = []
     walker = etree.iterwalk(root, events=("start", "end"))
     for event, element in walker:
@@ -962,7 +963,8 @@ def tree_visible_text(root) -> str:
         else:
             if tag.lower() in BLOCK_TAGS:
                 parts.append("\n")
-            parts.append(element.tail or "")
+            if element is not root:
+                parts.append(element.tail or "")
     lines = (" ".join(line.split()) for line in "".join(parts).split("\n"))
     return "\n".join(line for line in lines if line)
 
@@ -1153,23 +1155,6 @@ TITLE_EDGE_CHARS = " |-–—•»:·~/"
 TITLE_H1_MAX = 5
 
 
-def _heading_text(element) -> str:
-    """An element's shown text on one line: inline markup joined as written, line breaks and blocks as spaces."""
-    parts: list[str] = []
-    walker = etree.iterwalk(element, events=("start", "end"))
-    for event, node in walker:
-        tag = node.tag.lower() if isinstance(node.tag, str) else ""
-        if event == "start":
-            if not tag or tag in INVISIBLE_TAGS:
-                walker.skip_subtree()
-                continue
-            parts.append(" " if tag in BLOCK_TAGS or tag == "br" else "")
-            parts.append(node.text or "")
-        elif node is not element:
-            parts.append((" " if tag in BLOCK_TAGS else "") + (node.tail or ""))
-    return " ".join("".join(parts).split())
-
-
 def _is_site_name(segment: str, outlet: str | None) -> bool:
     words = {w.lower() for w in TOKEN_RE.findall(segment)}
     return bool(outlet) and bool(words) and words <= {w.lower() for w in TOKEN_RE.findall(outlet)}
@@ -1281,7 +1266,7 @@ def _clean_html(
     page_date = meta.get("date")  # htmldate, run by trafilatura on the tree it already parsed
     outlet = (meta.get("sitename") or "").strip() or agency
     if root is not None:
-        headings = [_normalised_dump(_heading_text(h)) for _, h in zip(range(TITLE_H1_MAX), root.iter("h1"))]
+        headings = [" ".join(_normalise_text(tree_visible_text(h)).split()) for _, h in zip(range(TITLE_H1_MAX), root.iter("h1"))]
         title = page_title(title, headings, outlet)
     text_meta = _TextMeta(title, outlet, (meta.get("author") or None), dateline, None, None)
     return [p for p in paragraphs if p.strip()], removed, text_meta, meta.get("url"), page_date
