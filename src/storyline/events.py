@@ -83,6 +83,8 @@ OTHER_PROTAGONISTS_PENALTY = 0.2
 NEIGHBOURS = 5
 NEIGHBOUR_SCORE = 0.2
 SHARED_NEIGHBOUR_WEIGHT = 0.2
+# Pairs whose neighbourhoods are compared at once: 100,000 x 6 x 6 booleans, 3.6 MB.
+NEIGHBOUR_SLICE = 100_000
 # Entity kinds whose names identify events (people, organisations, places, groups).
 NAME_KINDS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT"})
 # Events of one story share at least this many of their leading actors.
@@ -257,8 +259,9 @@ def shared_neighbour_scores(pairs: np.ndarray, scores: np.ndarray, count: int) -
     so the result is deterministic; cost is linear in the pairs."""
     top = nearest_neighbours(pairs, scores, count)
     shared = np.zeros(len(pairs), dtype=np.float64)
-    for start in range(0, len(pairs), 100_000):
-        left, right = top[pairs[start : start + 100_000, 0]], top[pairs[start : start + 100_000, 1]]
+    for start in range(0, len(pairs), NEIGHBOUR_SLICE):
+        chunk = pairs[start : start + NEIGHBOUR_SLICE]
+        left, right = top[chunk[:, 0]], top[chunk[:, 1]]
         same = (left[:, :, None] == right[:, None, :]) & (left[:, :, None] >= 0)
         shared[start : start + len(left)] = same.any(axis=2).sum(axis=1)
     return shared / (NEIGHBOURS + 1)
