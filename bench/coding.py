@@ -8,7 +8,9 @@ their id; rules are tuned on "tune" only, and every half is reported.
 Each record is one sentence with its gold event type, mode, source and target actors. Storyline
 finds names with its extract stage (spaCy + entities.find_mentions) and codes the sentence with
 `coding.code_sentence` (a sentence with no trigger still gets its actors from
-`coding.actor_names`, as the baselines get theirs). Reported: event-type accuracy, CONSULT-mode accuracy, and actor
+`coding.actor_names`, as the baselines get theirs). The event path is scored too: each record
+as a one-report event coded by `coding.code_event` (lead vote, CONSULT mode, the sides of
+mutual events filled from the report's people), as the pipeline codes events. Reported: event-type accuracy, CONSULT-mode accuracy, and actor
 (source) and recipient (target) P/R/F1, micro over records. An actor matches a gold actor
 when they share a word of three or more letters, case-insensitively (gold spans are loose:
 "Senior Hungarian officials" is marked as "Hungarian").
@@ -28,6 +30,7 @@ from collections import Counter
 from pathlib import Path
 
 from storyline import coding, entities
+from storyline.model import Document
 from storyline.nlp import load_nlp
 
 PLOVER = Path(__file__).resolve().parents[2] / "shared/data/events/plover/PLOVER_GSR_CAMEO.txt"
@@ -80,7 +83,7 @@ def score(rows: list[dict], parsed_rows: list, majority: str) -> dict:
     """Type, mode and actor scores of storyline and the baselines over ``rows``."""
     type_hits = Counter()
     mode_hits = mode_total = 0
-    sums = {k: [0, 0, 0, 0] for k in ("ours source", "ours target", "base source", "base target")}
+    sums = {k: [0, 0, 0, 0] for k in ("ours source", "ours target", "event source", "event target", "base source", "base target")}
     confusion = Counter()
     for row, parsed in zip(rows, parsed_rows):
         text, gold_type = row["text"], row["event"]
@@ -88,6 +91,8 @@ def score(rows: list[dict], parsed_rows: list, majority: str) -> dict:
         coded = coding.code_sentence(text, mentions)
         ours = coded.event_type if coded else majority
         type_hits["storyline"] += ours == gold_type
+        report_event = coding.code_event([Document(id=row["id"], path="", raw_text=text, clean_text=text, mentions=mentions)])
+        type_hits["event"] += (report_event.event_type if report_event else majority) == gold_type
         type_hits["majority"] += majority == gold_type
         type_hits["keyword"] += keyword_type(text, majority) == gold_type
         if ours != gold_type:
@@ -100,6 +105,8 @@ def score(rows: list[dict], parsed_rows: list, majority: str) -> dict:
         actors, targets = (coded.actors, coded.targets) if coded else coding.actor_names(text, mentions, None)
         predictions = {
             "ours source": actors, "ours target": targets,
+            "event source": report_event.actors if report_event else actors,
+            "event target": report_event.targets if report_event else targets,
             "base source": names[:1], "base target": names[1:2],
         }
         surface = {}
@@ -116,13 +123,13 @@ def score(rows: list[dict], parsed_rows: list, majority: str) -> dict:
 def report(name: str, result: dict) -> None:
     n, type_hits = result["n"], result["types"]
     print(f"\n== {name}: {n} records")
-    print(f"{'event type accuracy':<28}{'storyline':>10}{'keyword':>10}{'majority':>10}")
-    print(f"{'':<28}{type_hits['storyline'] / n:10.3f}{type_hits['keyword'] / n:10.3f}{type_hits['majority'] / n:10.3f}")
+    print(f"{'event type accuracy':<28}{'storyline':>10}{'as event':>10}{'keyword':>10}{'majority':>10}")
+    print(f"{'':<28}" + "".join(f"{type_hits[k] / n:10.3f}" for k in ("storyline", "event", "keyword", "majority")))
     print(f"ratio storyline/keyword: {type_hits['storyline'] / max(type_hits['keyword'], 1):.2f}")
     print("CONSULT mode accuracy (gold mode given): {}/{}".format(*result["mode"]))
     print(f"{'actors (relaxed word match)':<28}{'P':>7}{'R':>7}{'F1':>7}")
     for key, (tp_pred, n_pred, tp_gold, n_gold) in result["actors"].items():
-        label = key.replace("ours", "storyline").replace("base", "first/second name")
+        label = key.replace("ours", "storyline").replace("event", "storyline as event").replace("base", "first/second name")
         print(f"{label:<28}" + "".join(f"{v:7.3f}" for v in prf(tp_pred, n_pred, tp_gold, n_gold)))
     print("most frequent type confusions (gold -> storyline):")
     for (gold, ours), count in result["confusion"].most_common(8):

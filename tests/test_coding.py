@@ -8,7 +8,7 @@ import pytest
 from storyline import coding
 from storyline.model import Mention
 
-from conftest import DATA, ROOT
+from conftest import DATA, ROOT, SEEDS
 
 
 def mentions(text: str, *names: tuple[str, str] | tuple[str, str, str]) -> list[Mention]:
@@ -101,6 +101,57 @@ def test_a_sentence_without_a_cue_still_has_its_first_actor_acting_on_the_next()
     text = "Oman and Iran held a joint naval drill with Pakistan."
     actors, targets = coding.actor_names(text, mentions(text, ("Oman", "GPE"), ("Iran", "GPE"), ("Pakistan", "GPE")), None)
     assert (actors, targets) == (["Oman", "Iran"], ["Pakistan"])
+
+
+def test_a_missing_party_of_a_meeting_joins_the_other_side_never_both():
+    people = ["Vladimir Putin", "Xi Jinping", "Dmitry Peskov"]
+    # "Mr Xi told Mr Putin at the meeting" with Putin lost to the quotation: Xi acts on Putin.
+    assert coding.mutual_sides(["Xi Jinping"], [], people) == (["Xi Jinping"], ["Vladimir Putin"])
+    # "Putin spoke to China": the missing leader is received beside his country.
+    assert coding.mutual_sides(["Vladimir Putin"], ["China"], people) == (["Vladimir Putin"], ["China", "Xi Jinping"])
+    # Named only as a target, the other party is the actor; a name on both sides stays an actor.
+    assert coding.mutual_sides([], ["Xi Jinping"], people) == (["Vladimir Putin"], ["Xi Jinping"])
+    assert coding.mutual_sides(["Xi Jinping"], ["Xi Jinping"], people) == (["Xi Jinping"], ["Vladimir Putin"])
+
+
+def test_a_visit_runs_from_the_visitor_to_the_host_whichever_way_the_evidence_ran():
+    parties = ["Xi Jinping", "Vladimir Putin"]
+    assert coding.directed_sides(["Xi Jinping", "China"], ["Vladimir Putin"], parties, "Vladimir Putin") == (
+        ["Vladimir Putin", "China"], ["Xi Jinping"])
+
+
+def test_an_agreement_takes_no_party_from_its_reporting_tail_nor_from_a_name_passing_once():
+    from storyline.model import Document
+
+    text = "Portugal will support Turkey's bid to join the bloc, Portuguese President Mario Soares said on Tuesday."
+    names = mentions(text, ("Portugal", "GPE"), ("Turkey", "GPE"), ("Portuguese", "NORP"), ("Mario Soares", "PERSON"))
+    coded = coding.code_event([Document(id="d", path="d.txt", raw_text=text, clean_text=text, mentions=names)])
+    assert (coded.event_type, coded.actors, coded.targets) == ("AGREE", ["Portugal"], ["Turkey"])
+    text = "Serbia agreed to talks with Kosovo as Vojislav Kostunica succeeded Milosevic."
+    names = mentions(text, ("Serbia", "GPE"), ("Kosovo", "GPE"), ("Vojislav Kostunica", "PERSON"), ("Milosevic", "PERSON"))
+    coded = coding.code_event([Document(id="d", path="d.txt", raw_text=text, clean_text=text, mentions=names)])
+    assert (coded.actors, coded.targets) == (["Serbia"], ["Kosovo"])
+
+
+@pytest.fixture(scope="module")
+def seed_events():
+    from storyline import pipeline
+    from storyline.ingest import ingest
+
+    ctx = pipeline.Context.default()
+    docs, errors = pipeline.process_documents(ingest([SEEDS]).documents, ctx)
+    assert not errors
+    return {e.date.value: e for e in pipeline.process_corpus(docs, ctx).events}
+
+
+def test_on_the_seeds_no_one_meets_themselves_and_putin_visits_xi_in_2024(seed_events):
+    assert len(seed_events) == 4
+    for day, event in seed_events.items():
+        coded = event.coding
+        assert not set(coded.actors) & set(coded.targets), (day, coded.actors, coded.targets)
+        assert {"Vladimir Putin", "Xi Jinping"} <= {*coded.actors, *coded.targets}, day
+    visit = seed_events["2024-05-16"].coding
+    assert (visit.event_type, visit.mode, visit.actors, visit.targets) == ("CONSULT", "visit", ["Vladimir Putin"], ["Xi Jinping"])
 
 
 def load_bench():

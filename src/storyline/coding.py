@@ -12,7 +12,9 @@ clause) places neither act nor are acted on.
 An event is coded by a vote over the titles and lead sentences of its reports: the type most
 of them carry, except that a call, visit or summit the leads report frames the event
 (pledges and praise made there are its content, so the event is a CONSULT); its mode is the
-one the realised cues across its text agree on.
+one the realised cues across its text agree on. A meeting, call or agreement has two sides: a
+leader its reports keep naming whom the evidence sentence leaves out joins the side opposite the
+one already named (never both), and a visit runs from the visitor to the host, as PLOVER codes it.
 
 Rule-based on purpose: every decision can be read off the trigger and the sentence kept as
 evidence. bench/coding.py scores it on the PLOVER gold standard records (tune/check halves).
@@ -111,6 +113,15 @@ MUTUAL_TYPES = frozenset({"CONSULT", "AGREE", "COOPERATE"})
 # A meeting, call or agreement has two sides: the reports' most-named people are its parties
 # when the evidence sentence names fewer ("a video conference between the two leaders").
 MUTUAL_PARTIES = 2
+# CONSULT modes with a direction PLOVER's gold keeps: the visitor acts on the host ("Saddam
+# Hussein arrived in Amman"), the host on the guest ("Yeltsin hosted Hashimoto"); its calls
+# and talks are coded as the sentence runs or as a symmetric pair.
+DIRECTED_MODES = frozenset({"visit", "host"})
+# A party filled in that way is named at least this often across the reports: the smallest
+# count that tells a leader the reports keep returning to from a name passing once (on the
+# PLOVER records coded as one-sentence events, a once-named "Milosevic" or "Paul Nitze"
+# joined the sides at 1).
+MIN_PARTY_MENTIONS = 2
 # Names right after these words are places where something happened, not actors.
 # "in the capital city of Algiers", "near the town of Samarra" are places too.
 PLACE_WORDS = re.compile(r"\b(?:in|at|near|outside|inside|throughout|across)\s+(?:the\s+)?(?:[a-z]+\s+){0,3}?(?:of\s+)?$", re.IGNORECASE)
@@ -348,6 +359,13 @@ def title_mentions(title: str, mentions: list[Mention]) -> list[Mention]:
 class CodedSentence:
     coding: EventCoding
     votes: float
+    reporters: frozenset[str] = frozenset()  # who the sentence says told it ("..., X said"): no party
+
+
+def reporter_names(text: str, mentions: list[Mention], trigger: Trigger, offset: int = 0) -> frozenset[str]:
+    """Names standing in the sentence's reporting tail, attribution or quotation."""
+    spans = reporting_spans(text, trigger)
+    return frozenset(m.canonical or m.text for m in mentions if any(a <= m.start - offset < b for a, b in spans))
 
 
 def lead_codings(doc: Document) -> list[CodedSentence]:
@@ -360,7 +378,7 @@ def lead_codings(doc: Document) -> list[CodedSentence]:
     for text, mentions, offset, votes in sentences:
         coded = code_trigger(text, mentions, offset)
         if coded and coded[1].realised:
-            out.append(CodedSentence(replace(coded[0], document_id=doc.id), votes))
+            out.append(CodedSentence(replace(coded[0], document_id=doc.id), votes, reporter_names(text, mentions, coded[1], offset)))
     return out
 
 
@@ -383,21 +401,72 @@ def code_event(docs: list[Document]) -> EventCoding | None:
     whole_mode = consult_mode([d.clean_text for d in docs] + [d.title or "" for d in docs])
     if any(c.coding.event_type == "CONSULT" and (c.coding.mode or whole_mode) for c in coded):
         event_type = "CONSULT"  # a call, visit or summit frames what is said in it
-    chosen = [c.coding for c in coded if c.coding.event_type == event_type]
     attested = Counter(name for c in coded for name in {*c.coding.actors, *c.coding.targets})
-    best = max(chosen, key=lambda c: (bool(c.actors) and bool(c.targets), sum(attested[n] for n in {*c.actors, *c.targets}) / (1 + len({*c.actors, *c.targets}))))
+    people = leading_people(docs)
+
+    def support(c: EventCoding) -> tuple:
+        """Both sides named, then how many of the event's people it names (a meeting is
+        between people: "Putin called Xi" over "Xi ... with China"), then how attested."""
+        sides = {*c.actors, *c.targets}
+        named_people = min(len(sides & set(people)), MUTUAL_PARTIES)
+        return bool(c.actors) and bool(c.targets), named_people, sum(attested[n] for n in sides) / (1 + len(sides))
+
+    best_sentence = max((c for c in coded if c.coding.event_type == event_type), key=lambda c: support(c.coding))
+    best = best_sentence.coding
     mode = (whole_mode or best.mode) if event_type == "CONSULT" else best.mode
     actors, targets = list(best.actors), list(best.targets)
-    people = leading_people(docs)
-    named = [n for n in {*actors, *targets} if n in people]
-    if event_type in MUTUAL_TYPES and len(named) < MUTUAL_PARTIES:  # "between the two leaders"
-        for person in [p for p in people if p not in named][: MUTUAL_PARTIES - len(named)]:
-            if person not in actors and person not in targets:
-                actors.append(person)
-                targets.append(person)
+    if event_type in MUTUAL_TYPES:
+        parties = [p for p in leading_people(docs, MIN_PARTY_MENTIONS) if p not in best_sentence.reporters]
+        actors, targets = mutual_sides(actors, targets, parties)
+        if event_type == "CONSULT" and mode in DIRECTED_MODES:
+            parties = [p for p in people if p in actors or p in targets]
+            initiator = mode_initiator(docs, mode, parties)
+            if initiator:
+                actors, targets = directed_sides(actors, targets, parties, initiator)
     return EventCoding(event_type, mode, actors, targets, best.evidence, best.document_id)
 
 
-def leading_people(docs: list[Document]) -> list[str]:
+def mutual_sides(actors: list[str], targets: list[str], people: list[str]) -> tuple[list[str], list[str]]:
+    """A meeting, call or agreement has two sides: when the evidence names fewer than
+    MUTUAL_PARTIES of the reports' most-named people ("a video conference between the two
+    leaders"), each missing one is the counterpart of the side already holding a party, so
+    no one stands on both sides."""
+    actors, targets = list(actors), [t for t in targets if t not in actors]
+    named = [n for n in people if n in actors or n in targets]
+    for person in [p for p in people if p not in named][: max(0, MUTUAL_PARTIES - len(named))]:
+        (targets if any(p in actors for p in people) else actors).append(person)
+    return actors, targets
+
+
+def directed_sides(actors: list[str], targets: list[str], parties: list[str], initiator: str) -> tuple[list[str], list[str]]:
+    """PLOVER codes a visit from the visitor to the host, a hosting from host to guest: the
+    initiator acts and the other parties receive, whichever way the evidence sentence ran."""
+    others = [p for p in parties if p != initiator]
+    return (
+        [initiator] + [a for a in actors if a not in parties],
+        others + [t for t in targets if t not in parties],
+    )
+
+
+def mode_initiator(docs: list[Document], mode: str, parties: list[str]) -> str | None:
+    """The party that most often acts in the realised CONSULT cues of ``mode`` across the
+    reports ("Mr Putin, who arrived on Thursday for a two-day visit"): the visitor of a
+    visit, the host of a hosting. None when no party acts in any."""
+    counts = Counter()
+    for doc in docs:
+        for start, end in split_sentences(doc.clean_text):
+            sentence = doc.clean_text[start:end]
+            cues = [t for t in find_triggers(sentence) if t.event_type == "CONSULT" and t.mode == mode and t.realised]
+            if not cues:
+                continue
+            local = [replace(m, start=m.start - start, end=m.end - start) for m in doc.mentions if start <= m.start < end]
+            for cue in cues:
+                acting, _ = actor_names(sentence, local, cue)
+                counts.update(name for name in acting[:1] if name in parties)
+    return min(counts, key=lambda n: (-counts[n], n)) if counts else None
+
+
+def leading_people(docs: list[Document], min_mentions: int = 1) -> list[str]:
+    """People named at least ``min_mentions`` times across the reports, most named first."""
     counts = Counter(m.canonical for d in docs for m in d.mentions if m.kind == "PERSON" and m.canonical)
-    return [name for name, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+    return [name for name, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])) if n >= min_mentions]
