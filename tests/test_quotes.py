@@ -528,3 +528,15 @@ def test_say_takes_a_bare_reported_clause():
     plan = one(quotes, "harbour plan")
     assert (plan.text, plan.cue) == ("the harbour plan will cost twice the estimate", "say")
     assert one(quotes, "will fail").text == "it will fail"
+
+
+def test_clause_ends_drop_their_stops_and_a_quote_ending_in_a_quoted_phrase_keeps_its_speaker():
+    text = ("Berg said the talks would resume in March. “We will never accept ‘the deal,’” Olsen said. "
+            "The vote would come in April, according to Berg.  “Nobody here wants ‘a retreat.’” Olsen said.")
+    found = [(q.text, q.kind, q.speaker) for q in find_quotes(text, mentions(text))]
+    assert found == [
+        ("the talks would resume in March", "indirect", "Anna Berg"),
+        ("We will never accept ‘the deal,’", "direct", "Lars Olsen"),
+        ("The vote would come in April", "indirect", "Anna Berg"),
+        ("Nobody here wants ‘a retreat.’", "direct", "Lars Olsen"),
+    ]

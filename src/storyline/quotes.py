@@ -396,8 +396,16 @@ def _direct_spans(text: str) -> list[_DirectSpan]:
     return spans
 
 
-def _rstrip(text: str, end: int) -> int:
-    while end > 0 and text[end - 1].isspace():
+# What _rstrip also drops: a clause's closing punctuation; a quote's closing single marks
+# (“… ‘the Queen,’”), which end a quoted quotation, not the quote's own words.
+CLAUSE_STOPS = ".,;:!?"
+CLOSING_SINGLE_MARKS = "'’"
+
+
+def _rstrip(text: str, end: int, start: int = 0, also: str = "") -> int:
+    """``end`` moved back over trailing spaces and any of the characters ``also`` (a clause's
+    closing punctuation, a quote's closing single marks), never before ``start``."""
+    while end > start and (text[end - 1].isspace() or text[end - 1] in also):
         end -= 1
     return end
 
@@ -412,9 +420,7 @@ def _content_bounds(text: str, span: _DirectSpan) -> tuple[int, int]:
     start, end = span.content_start, span.content_end
     while start < end and text[start].isspace():
         start += 1
-    while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:"):
-        end -= 1
-    return start, end
+    return start, _rstrip(text, end, start, ",;:")
 
 
 def _mask(text: str, spans: list[_DirectSpan]) -> str:
@@ -690,7 +696,7 @@ def _clause_start(ctx: _Ctx, cue: re.Match, sent_end: int) -> int | None:
 
 def _clause_end(ctx: _Ctx, start: int, sent_end: int) -> int:
     cut = _CONTENT_CUT.search(ctx.masked, start, sent_end)
-    return _rstrip_stop(ctx.text, start, cut.start() if cut else sent_end)
+    return _rstrip(ctx.text, cut.start() if cut else sent_end, start, CLAUSE_STOPS)
 
 
 def _indirect_candidates(ctx: _Ctx, used_cues: set[int]) -> list[tuple[int, int, str, str, int, int]]:
@@ -734,7 +740,7 @@ def _according_candidates(ctx: _Ctx, s_start: int, s_end: int, spans: list[tuple
     found = []
     opening = _ACCORDING_OPENING.match(ctx.masked, s_start, s_end)
     if opening:
-        start, end = opening.end(), _rstrip_stop(ctx.text, opening.end(), s_end)
+        start, end = opening.end(), _rstrip(ctx.text, s_end, opening.end(), CLAUSE_STOPS)
     else:
         after = _ACCORDING_AFTER_CLAUSE.search(ctx.masked, s_start, s_end)
         if after is None:
@@ -745,7 +751,7 @@ def _according_candidates(ctx: _Ctx, s_start: int, s_end: int, spans: list[tuple
         connective = _OPENING_CONNECTIVE.match(ctx.text, start, after.start())
         if connective:
             start = connective.end()
-        end = _rstrip_stop(ctx.text, start, after.start())
+        end = _rstrip(ctx.text, after.start(), start, CLAUSE_STOPS)
         opening = after
     if (
         len(ctx.text[start:end].split()) < MIN_INDIRECT_WORDS
@@ -756,13 +762,6 @@ def _according_candidates(ctx: _Ctx, s_start: int, s_end: int, spans: list[tuple
     spans.append((start, end))
     found.append((start, end, "according to", "according", opening.start("cue"), s_start))
     return found
-
-
-def _rstrip_stop(text: str, start: int, end: int) -> int:
-    """End of a clause before trailing spaces and punctuation."""
-    while end > start and (text[end - 1].isspace() or text[end - 1] in ".,;:!?"):
-        end -= 1
-    return end
 
 
 def _according_speaker(ctx: _Ctx, cue_start: int, sent_end: int) -> _Speaker | None:
@@ -822,7 +821,7 @@ def _direct_attribution(ctx: _Ctx, span: _DirectSpan) -> tuple[_Speaker | None, 
     close_sentence = ctx.sentences[ctx.sentence_of(end_mark)] if ctx.sentences else (0, len(ctx.text))
     close_sentence = (close_sentence[0], min(close_sentence[1], end_mark + MAX_ATTRIBUTION_CHARS))
     content_end = span.content_end
-    last_char = ctx.text[_rstrip_marks(ctx.text, span.content_start, content_end) - 1 : content_end][:1]
+    last_char = ctx.text[_rstrip(ctx.text, content_end, span.content_start, CLOSING_SINGLE_MARKS) - 1 : content_end][:1]
     ends_with_stop = content_end > span.content_start and last_char in ",.!?…"
     after_start = span.after
     limit = max(close_sentence[1], after_start)
@@ -900,7 +899,7 @@ def _with_mixed_tail(ctx: _Ctx, span: _DirectSpan) -> _DirectSpan:
     for a quote opening its sentence, so reported speech with a quoted phrase inside is left alone."""
     if span.close_mark is None or not _MIXED_TAIL_START.match(ctx.text, span.after):
         return span
-    if ctx.text[_rstrip_marks(ctx.text, span.content_start, span.content_end) - 1] in ".!?…":
+    if ctx.text[_rstrip(ctx.text, span.content_end, span.content_start, CLOSING_SINGLE_MARKS) - 1] in ".!?…":
         return span  # “…!” the nominee tweeted: the quote ended its own sentence
     s_start, s_end = ctx.sentences[ctx.sentence_of(span.close_mark)] if ctx.sentences else (0, len(ctx.text))
     if ctx.text[s_start : span.open_mark].strip():
@@ -953,13 +952,6 @@ def _headline_byline(ctx: _Ctx, start: int, end: int) -> _Speaker | None:
     if not 0 < len(ctx.text[start:end].split()) <= MAX_SPEAKER_WORDS:
         return None
     return _phrase_speaker(ctx.text, start, end)
-
-
-def _rstrip_marks(text: str, start: int, end: int) -> int:
-    """End of a quote's words before closing single quotes and spaces (“… ‘the Queen,’”)."""
-    while end > start and (text[end - 1].isspace() or text[end - 1] in "'’"):
-        end -= 1
-    return end
 
 
 def _ends_attribution(text: str, cue_start: int, limit: int) -> bool:
