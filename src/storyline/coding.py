@@ -453,9 +453,12 @@ def mode_initiator(docs: list[Document], mode: str, parties: list[str]) -> str |
     reports ("Mr Putin, who arrived on Thursday for a two-day visit"): the visitor of a
     visit, the host of a hosting. None when no party acts in any."""
     counts = Counter()
+    mode_patterns = [pattern for kind, cue_mode, pattern in TRIGGERS if kind == "CONSULT" and cue_mode == mode]
     for doc in docs:
         for start, end in split_sentences(doc.clean_text):
             sentence = doc.clean_text[start:end]
+            if not any(pattern.search(sentence) for pattern in mode_patterns):
+                continue  # read the whole lexicon only where the mode's cue stands
             cues = [t for t in find_triggers(sentence) if t.event_type == "CONSULT" and t.mode == mode and t.realised]
             if not cues:
                 continue
