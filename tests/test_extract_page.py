@@ -122,3 +122,50 @@ def test_title_from_the_heading_of_a_page() -> None:
     doc = _clean(markup)
     assert doc.title == "Harbour bridge closed to lorries"
     assert doc.clean_text.endswith("\n\n".join(BODY))
+
+
+def _page_with_metadata(paragraphs: list[str]) -> str:
+    """A page carrying every kind of metadata trafilatura reads, categories, tags and licence included."""
+    head = (
+        "<title>Lorry ban | Example Gazette</title>"
+        '<meta property="og:title" content="Harbour bridge closed to lorries">'
+        '<meta property="og:site_name" content="Example Gazette">'
+        '<meta name="author" content="Maria Lindqvist">'
+        '<meta property="article:published_time" content="2019-03-05T09:30:00+01:00">'
+        '<meta property="article:section" content="Local">'
+        '<link rel="canonical" href="https://gazette.example/news/harbour-bridge">'
+    )
+    links = (
+        '<p class="meta"><a href="/category/local/">Local</a> <a href="/tags/bridges/">Bridges</a></p>'
+        '<footer><a rel="license" href="https://creativecommons.org/licenses/by/4.0/">CC BY 4.0</a></footer>'
+    )
+    article = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return f"<!DOCTYPE html><html><head>{head}</head><body><article><h1>Harbour bridge closed to lorries</h1>{article}{links}</article></body></html>"
+
+
+def test_page_metadata_is_trafilaturas_without_categories_tags_and_licence() -> None:
+    from trafilatura.metadata import extract_metadata
+    from trafilatura.utils import load_html
+
+    markup = _page_with_metadata(BODY)
+    ours = clean._page_metadata(load_html(markup))
+    theirs = extract_metadata(load_html(markup), date_config={"extensive_search": clean.HTML_DATE_EXTENSIVE, "original_date": True})
+    assert theirs.categories and theirs.license  # the page has what the shortcut skips
+    assert ours == {field: getattr(theirs, field) for field in ours}
+    assert ours == {
+        "title": "Harbour bridge closed to lorries",
+        "author": "Maria Lindqvist",
+        "url": "https://gazette.example/news/harbour-bridge",
+        "sitename": "Example Gazette",
+        "date": "2019-03-05",
+    }
+
+
+def test_page_metadata_kept_when_trafilatura_finds_no_body() -> None:
+    """A page where trafilatura finds no text still has its title, author, outlet, url and date."""
+    markup = _page_with_metadata([])
+    doc = _clean(markup[: markup.index("<body>")] + '<body><div><img src="bridge.jpg" alt=""></div></body></html>')
+    assert doc.clean_text == ""
+    assert (doc.byline, doc.outlet, doc.url) == ("Maria Lindqvist", "Example Gazette", "https://gazette.example/news/harbour-bridge")
+    assert doc.published is not None and doc.published.value == "2019-03-05"
+    assert doc.title == "Harbour bridge closed to lorries"
