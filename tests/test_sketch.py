@@ -254,3 +254,27 @@ def test_merging_a_slice_at_a_time_gives_the_same_segment(monkeypatch):
     sliced = sketch.merge_sorted(k1, d1, k2, d2)
     assert sliced[0].tolist() == whole[0].tolist() and sliced[1].tolist() == whole[1].tolist()
     assert sliced[1].tolist() == np.argsort(np.r_[k1, k2], kind="stable").tolist()
+
+
+def test_shingle_band_pairs_keep_every_pair_the_full_signatures_pass_and_drop_a_shared_sentence():
+    texts = [t for t in real_texts(80) if len(t.split()) >= 300][:40]
+    rng = random.Random(6)
+    copies = [" ".join(w for w in t.split() if rng.random() > 0.3) for t in texts[:10]]  # a third of the words dropped
+    # an unrelated article carrying a 20-word sentence of another: not a copy, whatever the bands say
+    shared = [texts[20 + k] + " " + " ".join(texts[k].split()[-20:]) for k in range(10)]
+    all_texts = texts + copies + shared
+    index = pv.new_candidate_index()
+    batch = pv.sketch_documents([make_document(f"d{k}", t) for k, t in enumerate(all_texts)], pv.new_token_table())
+    index.add(batch, [f"d{k}" for k in range(len(all_texts))])
+    a, b = np.triu_indices(index.size, k=1)
+    pairs = np.stack([a, b], axis=1)
+    kept = {tuple(p) for p in index.similar_shingles(pairs).tolist()}
+    full = sketch.signatures(batch.shingles, batch.shingle_sizes)
+    needed = sketch.SHINGLE_VERIFY_SHARE * index.shingle_threshold * sketch.SIGNATURE_BINS
+    passing = {tuple(p) for p in pairs[np.count_nonzero(full[a] == full[b], axis=1) >= needed].tolist()}
+    assert passing <= kept  # 8 bits of a value agree whenever the value does
+    assert len(kept - passing) <= len(pairs) // 200  # and rarely otherwise
+    n = len(texts)
+    assert {(k, n + k) for k in range(10)} <= kept
+    assert not {(k, n + 10 + k) for k in range(10)} & kept
+    assert len(kept) < 3 * 10 + len(pairs) // 100

@@ -58,6 +58,19 @@ MAX_CONTENT_BUCKET = 20
 # 16 bits once in 65,536 bins, which raises a Jaccard estimate by under 0.0001, and a million
 # documents' content signatures take 256 MB instead of 1 GB (uint64).
 SIGNATURE_DTYPE = np.uint16
+# Shingle band pairs are verified on the low 8 bits of each signature value (128 bytes a
+# document): equal values are equal on 8 bits, so every pair whose full signatures agree on
+# enough bins is kept, and unrelated pairs gain ~0.5 chance matches. Without the check chance
+# pairs grew linearly with the corpus (a 2-row band collides for Jaccard 0.01-0.05 pairs):
+# on the scale benchmark 0.5 per document at 20k, 2.2 at 100k, ~20 at a million, 95% of them
+# unrelated documents with 2-9 matching bins, every planted copy (and copy of a copy) 17+.
+SHINGLE_SIGNATURE_DTYPE = np.uint8
+# A shingle band pair is kept when its signatures agree on at least this share of the LSH
+# threshold's bins (0.12 x 128 = 15.4 bins expected at the threshold): half, 8 bins, keeps
+# every positive pair of bench/provenance_quality.py's syndication set that the bands found
+# (6 bins the fewest, those also found by fingerprints) and drops 99% of the scale
+# benchmark's chance pairs.
+SHINGLE_VERIFY_SHARE = 0.5
 # Fingerprints and content-word band keys are kept as the top 32 bits of their hash, so a
 # posting takes 8 bytes instead of 12. Among a million documents' 150 million fingerprints
 # a chance collision gives a pair one shared fingerprint now and then, never the two needed;
@@ -709,6 +722,8 @@ class CandidateIndex:
     content_signatures: np.ndarray = field(default_factory=lambda: np.empty((0, SIGNATURE_BINS), dtype=SIGNATURE_DTYPE))
     # their low 4 bits packed (nibble_rows), read first when a pair is checked
     content_nibbles: np.ndarray = field(default_factory=lambda: np.empty((0, SIGNATURE_BINS // NIBBLES_PER_WORD), dtype=np.uint64))
+    # shingle signatures' low 8 bits (SHINGLE_SIGNATURE_DTYPE), to verify shingle band pairs
+    shingle_signatures: np.ndarray = field(default_factory=lambda: np.empty((0, SIGNATURE_BINS), dtype=SHINGLE_SIGNATURE_DTYPE))
 
     shingle_lsh: tuple[int, int] = (0, 0)  # bands, rows
     content_lsh: tuple[int, int] = (0, 0)
@@ -727,13 +742,16 @@ class CandidateIndex:
         numbers = np.arange(n0, n0 + n)
         self.size += n
         pairs: set[tuple[int, int]] = set()
-        shingle_sig = signatures(batch.shingles, batch.shingle_sizes)
-        keys, docs = banded(shingle_sig, batch.shingle_sizes, numbers, *self.shingle_lsh)
-        pairs.update(normalised_pairs(self.shingle_bands.add(band_partitioned(keys, self.shingle_lsh[0]), docs)))
-        content_sig = signatures(batch.content, batch.content_sizes)
         if self.size > len(self.content_signatures):
             self.content_signatures = grown(self.content_signatures, n0, self.size)
             self.content_nibbles = grown(self.content_nibbles, n0, self.size)
+            self.shingle_signatures = grown(self.shingle_signatures, n0, self.size)
+        shingle_sig = signatures(batch.shingles, batch.shingle_sizes)
+        self.shingle_signatures[n0 : n0 + n] = shingle_sig.astype(SHINGLE_SIGNATURE_DTYPE)
+        keys, docs = banded(shingle_sig, batch.shingle_sizes, numbers, *self.shingle_lsh)
+        found = unique_pairs(self.shingle_bands.add(band_partitioned(keys, self.shingle_lsh[0]), docs))
+        pairs.update(pair_set(self.similar_shingles(found)))
+        content_sig = signatures(batch.content, batch.content_sizes)
         self.content_signatures[n0 : n0 + n] = content_sig.astype(SIGNATURE_DTYPE)
         self.content_nibbles[n0 : n0 + n] = nibble_rows(content_sig)
         keys, docs = banded(content_sig, batch.content_sizes, numbers, *self.content_lsh)
@@ -745,7 +763,16 @@ class CandidateIndex:
     def nbytes(self) -> int:
         """Memory the index holds (arrays only), for the scale benchmark."""
         return (self.shingle_bands.nbytes() + self.content_bands.nbytes() + self.prints.nbytes()
-                + self.content_signatures.nbytes + self.content_nibbles.nbytes)
+                + self.content_signatures.nbytes + self.content_nibbles.nbytes + self.shingle_signatures.nbytes)
+
+    def similar_shingles(self, found: np.ndarray) -> np.ndarray:
+        """The shingle band pairs whose signatures agree on enough bins (SHINGLE_VERIFY_SHARE):
+        a band of 2 rows also collides for pairs far below the threshold, and at a million
+        documents those are most of what it finds."""
+        needed = SHINGLE_VERIFY_SHARE * self.shingle_threshold * SIGNATURE_BINS
+        kept = [part[np.count_nonzero(self.shingle_signatures[part[:, 0]] == self.shingle_signatures[part[:, 1]], axis=1) >= needed]
+                for part in (found[k : k + VERIFY_SLICE] for k in range(0, len(found), VERIFY_SLICE))]
+        return np.concatenate(kept) if kept else found
 
     def best_content_pairs(self, found: np.ndarray) -> set[tuple[int, int]]:
         """Each document's most similar content-word neighbours only (one big story shares a vocabulary)."""
@@ -826,8 +853,9 @@ def short_keys(hashes: np.ndarray) -> np.ndarray:
     return (hashes >> np.uint64(64 - SHORT_KEY_BITS)).astype(np.uint32)
 
 
-def normalised_pairs(found: np.ndarray) -> set[tuple[int, int]]:
-    return {divmod(int(k), PAIR_BASE) for k in sorted_unique(pair_keys(found))}
+def pair_set(found: np.ndarray) -> set[tuple[int, int]]:
+    """Rows of (a, b) positions as a set of tuples."""
+    return set(zip(found[:, 0].tolist(), found[:, 1].tolist()))
 
 
 TOKEN_RE = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
