@@ -134,46 +134,67 @@ def document_chunks(n: int, bank: SentenceBank, size: int = CHUNK):
         yield docs, copies
 
 
-def run_datasketch(chunks, timed) -> set[tuple[str, str]]:
+PAIR_BASE = 1 << 32  # a pair of document numbers (a < b) is kept as the integer a * PAIR_BASE + b
+
+
+def pair_codes(pairs) -> np.ndarray:
+    """(id, id) pairs as sorted distinct int64 codes of their document numbers ("doc0000042"
+    is 42): a million documents' pairs take 8 bytes each, not a Python tuple of two strings
+    (~150 bytes), so peak RSS is the tool's."""
+    numbers = np.array([(int(a[3:]), int(b[3:])) for a, b in pairs], dtype=np.int64).reshape(-1, 2)
+    return np.unique(numbers.min(axis=1) * PAIR_BASE + numbers.max(axis=1))
+
+
+class PairCodes:
+    """Pair codes gathered chunk by chunk, made distinct once at the end."""
+
+    def __init__(self) -> None:
+        self.parts: list[np.ndarray] = []
+
+    def add(self, pairs) -> None:
+        self.parts.append(pair_codes(pairs))
+
+    def distinct(self) -> np.ndarray:
+        return np.unique(np.concatenate(self.parts)) if self.parts else np.empty(0, dtype=np.int64)
+
+
+def run_datasketch(chunks, timed) -> np.ndarray:
     from datasketch import MinHash, MinHashLSH
 
     lsh = MinHashLSH(threshold=ANCHOR_LSH_THRESHOLD, num_perm=128)
-    pairs = set()
+    pairs = PairCodes()
     for docs in chunks:
+        found = []
         with timed:
             for doc in docs:
                 words = WORD_RE.findall(doc.clean_text.lower())
                 shingles = {" ".join(words[i : i + 5]) for i in range(max(1, len(words) - 4))}
                 mh = MinHash(num_perm=128, seed=1)
                 mh.update_batch([s.encode("utf-8") for s in shingles])
-                for other in lsh.query(mh):
-                    pairs.add((min(doc.id, other), max(doc.id, other)))
+                found.extend((doc.id, other) for other in lsh.query(mh))
                 lsh.insert(doc.id, mh)
-    return pairs
+        pairs.add(found)
+    return pairs.distinct()
 
 
-def run_candidates(chunks, timed) -> set[tuple[str, str]]:
+def run_candidates(chunks, timed) -> np.ndarray:
     from storyline import provenance as pv
 
-    index, table, pairs = pv.new_candidate_index(), pv.new_token_table(), set()
+    index, table, pairs = pv.new_candidate_index(), pv.new_token_table(), PairCodes()
     for docs in chunks:
         with timed:
             found = pv.candidate_pairs(docs, index, table)
-            pairs |= found.pairs | {(min(a, b), max(a, b)) for a, b in found.duplicate_of.items()}
-    return pairs
+        pairs.add([*found.pairs, *found.duplicate_of.items()])
+    return pairs.distinct()
 
 
-def run_find_reuse(chunks, timed) -> set[tuple[str, str]]:
+def run_find_reuse(chunks, timed) -> np.ndarray:
     from storyline import provenance as pv
 
     docs = [d for chunk in chunks for d in chunk]
     with timed:
         links = pv.find_reuse(docs)
-    return {
-        (min(l.source_document_id, l.target_document_id), max(l.source_document_id, l.target_document_id))
-        for l in links
-        if l.kind != "internal"
-    }
+    return pair_codes([(l.source_document_id, l.target_document_id) for l in links if l.kind != "internal"])
 
 
 class Timer:
@@ -197,13 +218,13 @@ def worker(tool: str, n: int, bank_file: Path, checkpoints: list[int]) -> dict:
     from storyline import provenance  # noqa: F401
 
     base = current_rss_mb()
-    truth: set[tuple[str, str]] = set()
+    truth = PairCodes()
     reached: list[dict] = []
 
     def chunks():
         done = 0
         for docs, copies in document_chunks(n, bank):
-            truth.update((min(a, b), max(a, b)) for a, b in copies)
+            truth.add(copies)
             yield docs
             done += len(docs)  # the tool has finished the chunk when it asks for the next
             if done in checkpoints and done < n:
@@ -215,10 +236,11 @@ def worker(tool: str, n: int, bank_file: Path, checkpoints: list[int]) -> dict:
     timed = Timer()
     start = time.process_time()
     pairs = run(chunks(), timed)
+    copies = truth.distinct()
     return {
         "tool": tool, "n": n, "seconds": timed.cpu, "wall": timed.wall, "docs_per_s": n / timed.cpu, "peak_rss_mb": peak_rss_mb(),
         "generator_seconds": time.process_time() - start - timed.cpu,
-        "docs_rss_mb": base, "pairs": len(pairs), "copies": len(truth), "copies_found": len(truth & pairs),
+        "docs_rss_mb": base, "pairs": len(pairs), "copies": len(copies), "copies_found": int(np.isin(copies, pairs).sum()),
         "checkpoints": reached,
     }
 
