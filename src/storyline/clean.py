@@ -17,6 +17,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, replace
+from functools import cached_property
 from datetime import date
 
 from lxml import etree, html as lxml_html
@@ -438,11 +439,15 @@ def _build_units(text: str, removed: list[str]) -> list[_Unit]:
 # --- unit classification --------------------------------------------------------------------
 
 
+_CODE_CHARS_GONE = str.maketrans("", "", "{}<>=;[]")
+_PATH_CHARS_GONE = str.maketrans("", "", "|»›>/")
+
+
 def _is_markup(text: str) -> bool:
     tags = TAG_RE.findall(text) if "<" in text else []
     if tags and sum(len(t) for t in tags) >= 0.3 * len(text):
         return True
-    code = sum(text.count(ch) for ch in "{}<>=;[]")
+    code = len(text) - len(text.translate(_CODE_CHARS_GONE))  # one pass instead of a count per character
     return code >= CODE_CHAR_MIN_COUNT and code >= CODE_CHAR_MIN_SHARE * len(text)
 
 
@@ -626,8 +631,8 @@ def unit_features(texts: list[str], chrome_lines: frozenset[str], outlet: str | 
             1.0 if text[:1].isupper() or text[:1].isdigit() else 0.0,
             sum(1 for x in lowered if x in STOPWORDS) / k,
             sum(1 for x in w if x[:1].isupper()) / k,
-            sum(1 for ch in text if ch.isdigit()) / chars,
-            sum(1 for ch in text if not ch.isalnum() and not ch.isspace()) / chars,
+            sum(map(str.isdigit, text)) / chars,
+            (len(text) - sum(map(str.isalnum, text)) - sum(map(str.isspace, text))) / chars,  # no character is both
             _share(w, WIDGET_WORDS),
             _share(w, PROMO_WORDS),
             1.0 if _is_widget(text) else 0.0,
@@ -648,7 +653,7 @@ def unit_features(texts: list[str], chrome_lines: frozenset[str], outlet: str | 
             before / total_words,
             1.0 if region[0] <= i <= region[1] else 0.0,
             1.0 if LIST_ITEM_RE.match(text) else 0.0,
-            float(sum(text.count(ch) for ch in "|»›>/")),
+            float(len(text) - len(text.translate(_PATH_CHARS_GONE))),
             sum(1 for x in w if x.isupper() and len(x) > 1) / k,
         ])
         before += counts[i]
@@ -717,19 +722,47 @@ class TreeEnsemble:
     trees: tuple[dict, ...]  # each: feature, threshold, left, right, value (arrays; leaf when left == -1)
 
     def probabilities(self, rows: list[list[float]]):
+        """Every tree walked at once (one array op per level for all trees, not one per tree and
+        level: ~12x fewer numpy calls on a page); leaf values summed in tree order by a running
+        sum, so the probabilities are bit for bit those of one tree after another."""
         import numpy as np
 
         x = np.asarray(rows, dtype=float).reshape(len(rows), len(self.features))
-        raw = np.full(len(rows), self.init)
-        for tree in self.trees:
-            node = np.zeros(len(rows), dtype=int)
-            for _ in range(tree["depth"]):
-                feature = tree["feature"][node]
-                go_left = x[np.arange(len(rows)), np.maximum(feature, 0)] <= tree["threshold"][node]
-                nxt = np.where(go_left, tree["left"][node], tree["right"][node])
-                node = np.where(tree["left"][node] < 0, node, nxt)
-            raw += self.learning_rate * tree["value"][node]
+        feature, threshold, left, right, value, roots, depth = self.stacked
+        node = np.repeat(roots[:, None], len(rows), axis=1)  # (trees, rows)
+        columns = np.arange(len(rows))[None, :]
+        for _ in range(depth):
+            go_left = x[columns, np.maximum(feature[node], 0)] <= threshold[node]
+            node = np.where(left[node] < 0, node, np.where(go_left, left[node], right[node]))
+        steps = np.vstack([np.full((1, len(rows)), self.init), self.learning_rate * value[node]])
+        raw = np.cumsum(steps, axis=0)[-1]  # sequential, as raw += step tree by tree
         return 1.0 / (1.0 + np.exp(-raw))
+
+    @cached_property
+    def stacked(self) -> tuple:
+        """The trees' node arrays laid end to end (child indices shifted, leaves still -1), each
+        tree's root index, and the deepest tree's depth; built once per model."""
+        return _stacked_trees(self.trees)
+
+
+def _stacked_trees(trees: tuple[dict, ...]) -> tuple:
+    import numpy as np
+
+    sizes = [len(t["feature"]) for t in trees]
+    roots = np.cumsum([0, *sizes[:-1]])
+
+    def children(key: str):
+        return np.concatenate([np.where(t[key] < 0, -1, t[key] + root) for t, root in zip(trees, roots)])
+
+    return (
+        np.concatenate([t["feature"] for t in trees]),
+        np.concatenate([t["threshold"] for t in trees]),
+        children("left"),
+        children("right"),
+        np.concatenate([t["value"] for t in trees]),
+        roots,
+        max(t["depth"] for t in trees),
+    )
 
 
 @dataclass(frozen=True)
