@@ -13,14 +13,18 @@ word 8-grams (excerpts). What makes it fast:
   independent permutations at a fraction of the cost;
 - LSH buckets are sorted numpy arrays, not dictionaries: adding a batch searches the sorted
   keys of earlier batches and merges, so an index grows document by document (incremental
-  use) with memory proportional to the documents, about 2.6 KB each (32-bit band keys,
-  sampled fingerprints, content signatures and their packed low bits, the bitmaps of large
-  segments); a large segment's bitmap rules out most keys before any binary search;
+  use) with memory proportional to the documents, about 2.7 KB each (32-bit band keys,
+  sampled fingerprints, content signatures and their packed low bits, 8 bits of each
+  shingle signature value, the bitmaps of large segments); a large segment's bitmap rules
+  out most keys before any binary search;
 - every bucket pairs a newcomer with its earliest members only (a cap per bucket), so the
   checks per document stop growing with the corpus: unrelated articles share common words,
   and without the cap content-word bands sent each document ~0.011 N chance pairs to verify;
   those are rejected on 64 bytes per document (4 bits of each signature value) before the
-  full signatures are read.
+  full signatures are read;
+- LSH pairs are emitted only once their signatures agree (content pairs on the threshold,
+  shingle pairs on half of it): bands of 2-3 rows collide for far less similar pairs too,
+  and the number of such chance pairs per document grows with the corpus.
 """
 
 from __future__ import annotations
