@@ -128,13 +128,14 @@ def test_seed_reports_group_into_their_four_events(seed_corpus):
 
 def test_heads_about_different_people_are_two_events_even_with_shared_topic_words():
     fight = "{} stopped {} in the seventh round to retain the heavyweight title belts on Saturday night in Germany."
-    a = events.ClusterItem("a", fight.format("Wladimir Klitschko", "Hasim Rahman"), fight.format("Wladimir Klitschko", "Hasim Rahman"),
-                           frozenset({"wladimir klitschko", "hasim rahman"}), frozenset({"wladimir klitschko", "hasim rahman"}),
-                           lead_people=frozenset({"wladimir klitschko", "hasim rahman"}))
-    b = events.ClusterItem("b", fight.format("Wladimir Klitschko", "Tony Thompson"), fight.format("Wladimir Klitschko", "Tony Thompson"),
-                           frozenset({"wladimir klitschko", "tony thompson"}), frozenset({"wladimir klitschko", "tony thompson"}),
-                           lead_people=frozenset({"wladimir klitschko", "tony thompson"}))
-    assert events.absent_protagonist(a, b.name_words) and events.absent_protagonist(b, a.name_words)
+    def report(id_, *people):
+        text = fight.format(*people)
+        words = events.name_words(text)
+        return events.ClusterItem(id_, text, text, words, words, lead_people=frozenset(p.lower() for p in people))
+
+    a, b = report("a", "Wladimir Klitschko", "Hasim Rahman"), report("b", "Wladimir Klitschko", "Tony Thompson")
+    assert events.absent_protagonist(a, b.names) and events.absent_protagonist(b, a.names)
+    assert not events.absent_protagonist(a, report("c", "Hasim Rahman", "Wladimir Klitschko").names)
     vectors = events.text_vectors([a, b])
     pairs = np.array([[0, 1]])
     without = replace(a, lead_people=frozenset())
@@ -195,3 +196,16 @@ def test_a_topic_with_two_events_splits_where_their_reports_stop_sharing_neighbo
     assert scores[~within].max() > 0  # the topic's words make the two events alike
     assert shared[within].min() > shared[~within].max()
     assert sorted(map(sorted, events.cluster_items(items, []))) == [[f"a{n}" for n in range(6)], [f"b{n}" for n in range(6)]]
+
+
+def test_name_words_are_capitalised_words_that_do_not_open_a_sentence():
+    text = ("The quake struck off Sumatra on Sunday. Officials in Jakarta said the Indonesian Red Cross sent "
+            "teams. \u201cWe are ready,\u201d said Red Cross chief Jusuf Kalla (whose team flew in).")
+    assert events.name_words(text) == {"sumatra", "sunday", "jakarta", "indonesian", "red", "cross", "jusuf", "kalla"}
+
+
+def test_a_seed_reports_name_words_hold_both_leaders_and_its_head_names_them(seed_corpus):
+    doc = next(d for d in seed_corpus.documents if d.path.split("/")[-1].startswith("001"))
+    item = events.cluster_item(doc)
+    assert {"putin", "xi", "jinping"} <= item.names
+    assert {"putin", "xi"} <= item.lead_names and {"vladimir putin", "xi jinping"} & item.lead_people
