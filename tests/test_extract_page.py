@@ -169,3 +169,15 @@ def test_page_metadata_kept_when_trafilatura_finds_no_body() -> None:
     assert (doc.byline, doc.outlet, doc.url) == ("Maria Lindqvist", "Example Gazette", "https://gazette.example/news/harbour-bridge")
     assert doc.published is not None and doc.published.value == "2019-03-05"
     assert doc.title == "Harbour bridge closed to lorries"
+
+
+def test_visible_text_keeps_the_text_after_scripts_and_comments() -> None:
+    """Text that follows an invisible element in the same parent is shown, and so is in the dump."""
+    markup = (
+        "<html><head><title>T</title><style>p {}</style></head><body>"
+        "<p>By<!-- byline --> Jamelle Bouie</p>"
+        "<div><script>var x = 1;</script>Sign in<br>Welcome back</div>"
+        "<table><tr><td>one</td><td>two</td></tr></table>"
+        "<div>Last <noscript>no</noscript>line</div></body></html>"
+    )
+    assert clean.visible_text(markup) == "By Jamelle Bouie\nSign in\nWelcome back\none two\nLast line"

@@ -963,6 +963,25 @@ BLOCK_TAGS = frozenset(
 )
 
 
+def _visible_text_xslt():
+    """The XSLT (run by libxslt, in C) that prints a page's shown text: invisible elements, comments
+    and processing instructions dropped, a line break around each block element and at <br>, a
+    space before a table cell. Tag names are lower case in lxml's HTML trees, and its parser caps
+    nesting at 256, well inside libxslt's recursion limit."""
+    blocks = "|".join(sorted(BLOCK_TAGS))
+    return etree.XSLT(etree.XML(f"""<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+<xsl:output method="text" encoding="utf-8"/>
+<xsl:template match="{'|'.join(sorted(INVISIBLE_TAGS))}|comment()|processing-instruction()"/>
+<xsl:template match="{blocks}"><xsl:text>&#10;</xsl:text><xsl:apply-templates/><xsl:text>&#10;</xsl:text></xsl:template>
+<xsl:template match="br"><xsl:text>&#10;</xsl:text></xsl:template>
+<xsl:template match="td|th"><xsl:text> </xsl:text><xsl:apply-templates/></xsl:template>
+</xsl:stylesheet>"""))
+
+
+# Compiled once (read-only): it runs on every HTML page.
+VISIBLE_TEXT_XSLT = _visible_text_xslt()
+
+
 def parse_html(markup: str):
     """lxml tree of a page (None for pages lxml cannot parse); encoding declarations are dropped."""
     try:
@@ -980,25 +999,7 @@ def visible_text(markup: str) -> str:
 def tree_visible_text(root) -> str:
     """``visible_text`` of an already parsed page or element (the HTML path parses each page
     once); the element's own tail lies outside it and is left out."""
-    parts: list[str] = []
-    walker = etree.iterwalk(root, events=("start", "end"))
-    for event, element in walker:
-        tag = element.tag if isinstance(element.tag, str) else ""
-        if event == "start":
-            if not tag or tag.lower() in INVISIBLE_TAGS:
-                walker.skip_subtree()  # its end event still comes, carrying the tail
-                continue
-            if tag.lower() in BLOCK_TAGS or tag.lower() == "br":
-                parts.append("\n")
-            elif tag.lower() in ("td", "th"):
-                parts.append(" ")
-            parts.append(element.text or "")
-        else:
-            if tag.lower() in BLOCK_TAGS:
-                parts.append("\n")
-            if element is not root:
-                parts.append(element.tail or "")
-    lines = (" ".join(line.split()) for line in "".join(parts).split("\n"))
+    lines = (" ".join(line.split()) for line in str(VISIBLE_TEXT_XSLT(root)).split("\n"))
     return "\n".join(line for line in lines if line)
 
 
