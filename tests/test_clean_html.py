@@ -1,0 +1,118 @@
+"""HTML path of the clean stage: prose trafilatura dropped inside the article is put back from
+the page's visible text, and what it dropped rightly (widgets, teasers, repeated promos) stays out.
+Unit tests on a page of our own; one test on the first WCXB pages (skipped without the data)."""
+
+from __future__ import annotations
+
+import pytest
+
+from storyline import clean
+from storyline.model import Document
+from test_clean import bench_common  # noqa: F401  (the benchmark loader fixture, skips without the data)
+
+KEPT = [
+    "The city council voted on Tuesday to close the old harbour bridge to lorries from next spring, "
+    "after engineers found corrosion in two of its steel supports.",
+    "Hauliers warned that the detour through the industrial estate would add twenty minutes to every "
+    "trip, and asked the council to publish the engineers' report in full.",
+    "A public meeting on the repair plans will be held at the town hall on the first Monday of next month.",
+]
+# A body paragraph trafilatura left out (it sat in a <div> between two of the kept ones).
+DROPPED = (
+    "Council leader Maria Lindqvist said the decision had not been taken lightly, and that the bridge "
+    "would stay open to cars, cyclists and pedestrians while the repairs to its supports were planned."
+)
+BIO = (
+    "Jonas Berg is the transport correspondent of the Example Gazette and has covered the harbour, its "
+    "bridges and its ferries since he joined the paper from a regional radio station."
+)
+TEASER = (
+    "Ferry timetables change next week as the operator cuts two evening crossings and adds a morning "
+    "service for commuters travelling to the industrial estate..."
+)
+PROMO = "Sign up to our daily newsletter to get every story about the harbour, the bridge and the council in your inbox each morning."
+
+
+def _page(between: str, wrapper_class: str = "entry-content") -> str:
+    """An article whose second slot holds ``between`` (markup), the rest plain paragraphs."""
+    return (
+        "<html><body><nav><a href='/'>Home</a></nav>"
+        f"<div class='{wrapper_class}'><p>{KEPT[0]}</p>{between}<p>{KEPT[1]}</p><p>{KEPT[2]}</p></div>"
+        f"<footer><p>{PROMO}</p></footer></body></html>"
+    )
+
+
+def _recover(markup: str, paragraphs: list[str] = KEPT) -> list[str]:
+    root = clean.parse_html(markup)
+    lines = clean._normalised_dump(clean.tree_visible_text(root)).split("\n")
+    return clean._recover_dropped_prose(paragraphs, lines, root)
+
+
+def test_dropped_body_paragraph_put_back_in_its_place() -> None:
+    assert _recover(_page(f"<div class='note'>{DROPPED}</div>")) == [KEPT[0], DROPPED, KEPT[1], KEPT[2]]
+
+
+def test_layout_wrapper_named_like_a_widget_does_not_hide_the_article() -> None:
+    # CMS wrappers carry class words like "widget" or "sidebar" around the whole article
+    page = _page(f"<div class='note'>{DROPPED}</div>", wrapper_class="layout-widget-wrapper has-sidebar")
+    assert DROPPED in _recover(page)
+
+
+@pytest.mark.parametrize(
+    "between",
+    [
+        f"<div class='author-bio'><p>{BIO}</p></div>",  # a widget by its class
+        f"<aside><p>{BIO}</p></aside>",  # a widget by its tag
+        f"<p><a href='/ferries'>{BIO}</a></p>",  # link text: a teaser
+        f"<p>{TEASER}</p>",  # a truncated excerpt
+        "<p>Read the engineers' report.</p>",  # too short to be dropped prose
+        f"<div class='note'>{PROMO}</div>",  # repeated elsewhere on the page
+    ],
+)
+def test_what_trafilatura_dropped_rightly_stays_out(between: str) -> None:
+    assert _recover(_page(between)) == KEPT
+
+
+def test_nothing_put_back_outside_the_kept_span() -> None:
+    # the bio below the last kept paragraph and the promo above the first are outside the article
+    page = f"<html><body><p>{PROMO}</p>" + "".join(f"<p>{p}</p>" for p in KEPT) + f"<p>{BIO}</p></body></html>"
+    assert _recover(page) == KEPT
+
+
+def test_text_kept_in_another_shape_is_not_put_back_twice() -> None:
+    # trafilatura joined two blocks into one paragraph: the second block is not "dropped"
+    joined = [KEPT[0] + " " + DROPPED, KEPT[1], KEPT[2]]
+    assert _recover(_page(f"<div class='note'>{DROPPED}</div>"), joined) == joined
+
+
+def test_recovery_only_when_trafilatura_kept_little_of_the_prose() -> None:
+    root = clean.parse_html(_page(f"<div class='note'>{DROPPED}</div>"))
+    dump = clean.tree_visible_text(root)
+    model = clean.load_unit_model()
+    body, _ = clean._html_body(list(KEPT), [], root, dump, frozenset(), model)
+    assert DROPPED in body  # trafilatura's three paragraphs are < 0.8 of the prose lines here
+    body, _ = clean._html_body(KEPT + [DROPPED], [], root, dump, frozenset(), model)
+    assert body == KEPT + [DROPPED]
+
+
+# --- on real pages ---------------------------------------------------------------------------
+
+REAL_PAGES = 40  # the first WCXB pages by id: several where trafilatura dropped list prose
+
+
+@pytest.fixture(scope="module")
+def wcxb_pages(bench_common):
+    return bench_common, bench_common.load_wcxb(REAL_PAGES)
+
+
+def test_recovery_raises_wcxb_f1_on_real_pages(wcxb_pages, monkeypatch) -> None:
+    common, pages = wcxb_pages
+    docs = [Document(id=p.id, path=f"{p.id}.html", raw_text=p.html, raw_format="html") for p in pages]
+    model = clean.load_unit_model()
+    with_recovery = [common.bag_f1(p.body, d.clean_text) for p, d in zip(pages, clean.clean_documents(docs, model))]
+    monkeypatch.setattr(clean, "HTML_RECOVER_SHARE", 0.0)
+    without = [common.bag_f1(p.body, d.clean_text) for p, d in zip(pages, clean.clean_documents(docs, model))]
+    changed = [(a, b) for a, b in zip(with_recovery, without) if a != b]
+    assert len(changed) >= 3
+    assert sum(a > b for a, b in changed) > 2 * sum(a < b for a, b in changed)
+    assert sum(with_recovery) / len(pages) > sum(without) / len(pages) + 0.005
