@@ -18,6 +18,7 @@ shared machine the wall clock also counts other jobs' turns).
     .venv/bin/python bench/extraction.py --limit 40      # quick run
     .venv/bin/python bench/extraction.py --split check --markdown
     .venv/bin/python bench/extraction.py --mode html --limit 40 --warm-up 40   # steady-state speed
+    .venv/bin/python bench/extraction.py --mode html --split tune --no-anchors --errors 40   # error analysis
 """
 
 from __future__ import annotations
@@ -39,6 +40,11 @@ from storyline.pipeline import BATCH_SIZE
 C4_MIN_WORDS = 3
 C4_TERMINAL = ('.', '!', '?', '"')
 C4_POLICY = ("javascript", "terms of use", "privacy policy", "cookie policy", "uses cookies", "use of cookies", "use cookies")
+# --errors: a line is missing (or extra) when more than this share of its word 4-grams is absent
+# from the other side; lines printed per page and characters per line.
+ERROR_LINE_SHARE = 0.5
+ERROR_LINES_SHOWN = 12
+ERROR_LINE_CHARS = 160
 # Pages of each set every tool sees once, untimed, before the timed run. trafilatura's date
 # search compiles dateparser's per-language patterns on first use (seconds, once per process);
 # with one warm-up page that cost fell on whichever tool met it first (trafilatura default
@@ -66,6 +72,7 @@ class Score:
     cpu_seconds: float = 0.0  # this process's CPU time: what other jobs on a shared machine do not inflate
     pages: int = 0
     per_page: list[tuple[float, str]] = field(default_factory=list)
+    texts: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (reference, output), for --errors
 
     def aeb(self) -> tuple[float, float, float]:
         p, r = _mean(self.precision), _mean(self.recall)
@@ -191,8 +198,10 @@ def available_tools(anchors: bool) -> list[tuple[str, str, Callable[[list[str]],
 # --- running and scoring -----------------------------------------------------------------------
 
 
-def score(pages: list[common.Page], outputs: list[Output], kind: str, result: Score) -> None:
+def score(pages: list[common.Page], outputs: list[Output], kind: str, result: Score, keep_texts: bool = False) -> None:
     for page, out in zip(pages, outputs):
+        if keep_texts:
+            result.texts[page.id] = (page.body, out.text)
         if kind == "aeb":
             p, r = common.shingle_pr(page.body, out.text)
             result.precision.append(p)
@@ -231,7 +240,7 @@ def run(args: argparse.Namespace) -> dict[tuple[str, str], dict[str, Score]]:
                 result.seconds += time.perf_counter() - began
                 result.cpu_seconds += time.process_time() - began_cpu
                 result.pages += len(batch)
-                score(batch, outputs, set_name, result)
+                score(batch, outputs, set_name, result, keep_texts=bool(args.errors) and name == "storyline")
             print(f"  {set_name}: {min(start + BATCH_SIZE, len(pages))}/{len(pages)} pages", flush=True)
     return results
 
@@ -278,6 +287,60 @@ def print_misses(results: dict[tuple[str, str], dict[str, Score]], count: int) -
             print(f"worst storyline {mode} {set_name}: " + " ".join(f"{pid}:{f:.2f}" for f, pid in worst))
 
 
+def _line_grams(text: str) -> set[str]:
+    tokens = common.TOKEN_RE.findall(text.lower())
+    return {" ".join(tokens[i : i + common.NGRAM]) for i in range(max(1, len(tokens) - common.NGRAM + 1))} if tokens else set()
+
+
+def line_errors(reference: str, output: str) -> tuple[list[str], list[str]]:
+    """(missing, extra): reference lines the output lacks and output lines the reference lacks
+    (a line shorter than a 4-gram counts as present when its words occur in that order)."""
+
+    def absent(lines: str, other: str) -> list[str]:
+        grams_other = _line_grams(other)
+        words_other = f" {' '.join(common.TOKEN_RE.findall(other.lower()))} "
+        out = []
+        for line in lines.split("\n"):
+            tokens = common.TOKEN_RE.findall(line.lower())
+            if not tokens:
+                continue
+            if len(tokens) < common.NGRAM:
+                lost = f" {' '.join(tokens)} " not in words_other
+            else:
+                grams = _line_grams(line)
+                lost = len(grams - grams_other) > ERROR_LINE_SHARE * len(grams)
+            if lost:
+                out.append(line.strip())
+        return out
+
+    return absent(reference, output), absent(output, reference)
+
+
+def _shown(line: str) -> str:
+    """A page's line made safe for a terminal (control characters out) and cut short."""
+    safe = "".join(ch if ch.isprintable() else " " for ch in line)
+    return safe if len(safe) <= ERROR_LINE_CHARS else safe[: ERROR_LINE_CHARS - 1] + "…"
+
+
+def print_errors(results: dict[tuple[str, str], dict[str, Score]], count: int) -> None:
+    """storyline's ``count`` worst pages per set and mode, each with its missing (-) and extra (+) lines."""
+    for (name, mode), per_set in results.items():
+        if name != "storyline":
+            continue
+        for set_name, result in per_set.items():
+            print(f"\nworst storyline {mode} pages, {set_name}:")
+            for f, page_id in sorted(result.per_page)[:count]:
+                reference, output = result.texts[page_id]
+                missing, extra = line_errors(reference, output)
+                n_ref, n_out = (len(common.TOKEN_RE.findall(t)) for t in (reference, output))
+                print(f"  {page_id} F1 {f:.3f} (reference {n_ref} words, output {n_out})")
+                for sign, lines in (("-", missing), ("+", extra)):
+                    for line in lines[:ERROR_LINES_SHOWN]:
+                        print(f"    {sign} {_shown(line)}")
+                    if len(lines) > ERROR_LINES_SHOWN:
+                        print(f"    {sign} ... {len(lines) - ERROR_LINES_SHOWN} more")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--limit", type=int, default=None, help="first N pages of each set (of the split)")
@@ -286,6 +349,7 @@ def main() -> None:
     parser.add_argument("--no-anchors", action="store_true", help="storyline only (quick iterations)")
     parser.add_argument("--mode", choices=("both", "html", "text"), default="both", help="input mode(s) to run")
     parser.add_argument("--misses", type=int, default=0, help="list storyline's N worst pages per set")
+    parser.add_argument("--errors", type=int, default=0, metavar="N", help="storyline's N worst pages per set with their missing (-) and extra (+) lines")
     parser.add_argument(
         "--warm-up", type=int, default=WARM_UP_PAGES, metavar="N",
         help="pages of each set every tool runs untimed first; N >= --limit times pages every tool has seen (steady state)",
@@ -297,6 +361,8 @@ def main() -> None:
     print_table(table_rows(results), args.markdown)
     if args.misses:
         print_misses(results, args.misses)
+    if args.errors:
+        print_errors(results, args.errors)
 
 
 if __name__ == "__main__":
