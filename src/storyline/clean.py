@@ -296,7 +296,7 @@ def normalise_line(line: str) -> str:
     """
     text = unicodedata.normalize("NFKC", line).lower()
     text = text.translate(_QUOTE_MAP)
-    text = re.sub(r"\d+", "0", text)
+    text = DIGITS_RE.sub("0", text)
     text = " ".join(text.split())
     return text.strip(" .,:;!?|-–—*·•>")
 
@@ -353,13 +353,17 @@ def _starts_lower(text: str) -> bool:
     return bool(text) and text[0].islower()
 
 
+# Stop words that are not reader-address words: what ``_share`` leaves out (one set test per word).
+STOPWORDS_NOT_PROMO = STOPWORDS - PROMO_WORDS
+DIGITS_RE = re.compile(r"\d+")
+
+
 def _share(words: list[str], vocabulary: frozenset[str], extra: frozenset[str] = frozenset()) -> float:
     """Share of content words (stop words aside, reader-address words kept) found in the vocabulary."""
-    lowered = [w.lower() for w in words]
-    content = [w for w in lowered if w not in STOPWORDS or w in PROMO_WORDS or w in extra]
+    content = [w for w in map(str.lower, words) if w not in STOPWORDS_NOT_PROMO or w in extra]
     if not content:
         return 0.0
-    return sum(1 for w in content if w in vocabulary) / len(content)
+    return sum(map(vocabulary.__contains__, content)) / len(content)
 
 
 # --- unit building --------------------------------------------------------------------------
@@ -492,7 +496,7 @@ def _is_markup(text: str) -> bool:
 
 def _all_lower(text: str) -> bool:
     """Cased letters, none upper case (scripts without case never count as lower case)."""
-    return any(ch.islower() for ch in text) and not any(ch.isupper() for ch in text)
+    return any(map(str.islower, text)) and not any(map(str.isupper, text))
 
 
 def _is_widget(text: str, account_names: bool = True) -> bool:
@@ -1038,8 +1042,8 @@ def visible_text(markup: str) -> str:
 def tree_visible_text(root) -> str:
     """``visible_text`` of an already parsed page or element (the HTML path parses each page
     once); the element's own tail lies outside it and is left out."""
-    lines = (" ".join(line.split()) for line in str(VISIBLE_TEXT_XSLT(root)).split("\n"))
-    return "\n".join(line for line in lines if line)
+    lines = str(VISIBLE_TEXT_XSLT(root)).split("\n")  # mostly blank: one per block edge
+    return "\n".join(" ".join(line.split()) for line in lines if line and not line.isspace())
 
 
 # --- the two paths ---------------------------------------------------------------------------
