@@ -55,10 +55,10 @@ DATE_GAP_PENALTY = 2.0
 DATE_AGREEMENT_BONUS = 0.1
 # Average-link cutoff on the combined score: groups merge while their members' mean pairwise
 # score reaches it (pairs never proposed by blocking count as 0). 0.18: with name words read
-# off capitals, picked on ECB+ odd topics gives 0.20 and on even topics 0.16-0.18 (fast NER;
-# spaCy 0.20 and 0.16); 0.16-0.20 is flat on undated ECB+ (0.93), on dated ECB+ and on dated
-# 2-3 reports an event (0.99); undated 2-3 an event gains precision as it rises (0.85 at
-# 0.16, 0.86 at 0.18, 0.88 at 0.20) while whole ECB+ starts to lose recall past 0.18.
+# off capitals, ECB+ odd topics pick 0.20 and even topics 0.14 (flat there from 0.14 to 0.18),
+# with either NER engine; 0.18 sits between, where whole ECB+ peaks (0.93) and dated ECB+ and
+# dated 2-3 reports an event stay at 0.99; undated 2-3 an event gains precision as it rises
+# (BCubed 0.85 at 0.16, 0.86 at 0.18, 0.88 at 0.20) while whole ECB+ loses recall past 0.18.
 SAME_EVENT_SCORE = 0.18
 # Blocking: each document proposes pairs through its strongest terms and names; a key held
 # by more documents than this is too common to say anything and would make the cost grow
