@@ -346,9 +346,12 @@ def code_sentence(text: str, mentions: list[Mention], offset: int = 0) -> EventC
 
 
 def title_mentions(title: str, mentions: list[Mention]) -> list[Mention]:
-    """The document's names where its title repeats them (titles are not in the clean text)."""
+    """The document's names where its title repeats them (titles are not in the clean text).
+
+    Longest first, ties in a fixed order: a set's order moves with the hash seed, and which of
+    two same-length names claims a title span must not."""
     found = []
-    for name in sorted({(m.text, m.kind, m.canonical) for m in mentions if m.kind in ACTOR_KINDS}, key=lambda x: -len(x[0])):
+    for name in sorted({(m.text, m.kind, m.canonical) for m in mentions if m.kind in ACTOR_KINDS}, key=lambda x: (-len(x[0]), x[0], x[1], x[2] or "")):
         for match in re.finditer(rf"\b{re.escape(name[0])}\b", title):
             if not any(f.start <= match.start() < f.end for f in found):
                 found.append(Mention(match.start(), match.end(), name[0], name[1], name[2]))
