@@ -58,6 +58,17 @@ def test_layout_wrapper_named_like_a_widget_does_not_hide_the_article() -> None:
     assert DROPPED in _recover(page)
 
 
+def test_subheading_and_short_list_between_kept_paragraphs_put_back() -> None:
+    heading, items = "What the engineers found", ["Corrosion in two steel supports", "Cracks in the deck joints"]
+    page = _page(f"<h2>{heading}</h2><ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>")
+    assert _recover(page) == [KEPT[0], heading, *items, KEPT[1], KEPT[2]]
+
+
+def test_long_run_of_short_lines_is_not_a_dropped_list() -> None:
+    links = [f"Harbour district news page {n}" for n in range(clean.HTML_RECOVER_RUN_MAX + 1)]
+    assert _recover(_page("".join(f"<div>{line}</div>" for line in links))) == KEPT
+
+
 @pytest.mark.parametrize(
     "between",
     [
@@ -65,12 +76,23 @@ def test_layout_wrapper_named_like_a_widget_does_not_hide_the_article() -> None:
         f"<aside><p>{BIO}</p></aside>",  # a widget by its tag
         f"<p><a href='/ferries'>{BIO}</a></p>",  # link text: a teaser
         f"<p>{TEASER}</p>",  # a truncated excerpt
-        "<p>Read the engineers' report.</p>",  # too short to be dropped prose
         f"<div class='note'>{PROMO}</div>",  # repeated elsewhere on the page
+        "<p>By Jonas Berg | March 3, 2019</p>",  # a byline in a short run
     ],
 )
 def test_what_trafilatura_dropped_rightly_stays_out(between: str) -> None:
     assert _recover(_page(between)) == KEPT
+
+
+def test_a_region_of_many_dropped_lines_is_not_recovered() -> None:
+    # hundreds of distinct prose lines between two kept paragraphs are another region (a feed, a
+    # thread), and testing each against every widget would cost lines x elements
+    region = "".join(
+        f"<p>Reader {n} wrote that the harbour bridge should have been repaired years ago, and that the council knew it.</p>"
+        for n in range(clean.RECOVER_MAX_CANDIDATES + 1)
+    )
+    page = f"<html><body><p>{KEPT[0]}</p>{region}<p>{KEPT[1]}</p><p>{KEPT[2]}</p></body></html>"
+    assert _recover(page) == KEPT
 
 
 def test_nothing_put_back_outside_the_kept_span() -> None:
