@@ -64,6 +64,15 @@ def test_subheading_and_short_list_between_kept_paragraphs_put_back() -> None:
     assert _recover(page) == [KEPT[0], heading, *items, KEPT[1], KEPT[2]]
 
 
+def test_corpus_chrome_line_in_a_short_run_stays_out() -> None:
+    # a line recurring across the batch's pages (find_chrome_lines) is chrome wherever it sits
+    line = "Harbour bridge works and diversions"
+    root = clean.parse_html(_page(f"<div>{line}</div>"))
+    lines = clean._normalised_dump(clean.tree_visible_text(root)).split("\n")
+    assert clean._recover_dropped_prose(KEPT, lines, root) == [KEPT[0], line, KEPT[1], KEPT[2]]
+    assert clean._recover_dropped_prose(KEPT, lines, root, frozenset({clean.normalise_line(line)})) == KEPT
+
+
 def test_long_run_of_short_lines_is_not_a_dropped_list() -> None:
     links = [f"Harbour district news page {n}" for n in range(clean.HTML_RECOVER_RUN_MAX + 1)]
     assert _recover(_page("".join(f"<div>{line}</div>" for line in links))) == KEPT

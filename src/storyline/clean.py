@@ -1281,15 +1281,15 @@ def _in_short_runs(marks: list[int]) -> set[int]:
     return out
 
 
-def _recover_dropped_prose(paragraphs: list[str], lines: list[str], root) -> list[str]:
+def _recover_dropped_prose(paragraphs: list[str], lines: list[str], root, chrome_lines: frozenset[str] = frozenset()) -> list[str]:
     """trafilatura's ``paragraphs`` with the prose ``lines`` of the page's visible text it dropped inside the article put back.
 
     A line comes back only between two lines trafilatura kept (never above the article or
     below it, where teasers and comments are), when it is sentence-shaped prose of at least
     ``HTML_RECOVER_MIN_WORDS`` words or lies in a short run between two kept lines (a
     subheading, a short list: ``HTML_RECOVER_RUN_MAX``), is once on the page, not truncated, not
-    part of a kept paragraph and not in a widget of the page ``root``; it goes after the
-    paragraph holding the kept line before it.
+    part of a kept paragraph, not a corpus ``chrome_lines`` line and not in a widget of the page
+    ``root``; it goes after the paragraph holding the kept line before it.
     """
     kept = {" ".join(p.split()): k for k, p in enumerate(paragraphs)}
     marks = [i for i, line in enumerate(lines) if line in kept]
@@ -1315,6 +1315,8 @@ def _recover_dropped_prose(paragraphs: list[str], lines: list[str], root) -> lis
     candidates = [i for i in candidates if len((grams := _ngrams(lines[i])) & kept_grams) < RECOVER_KEPT_SHARE * len(grams)]
     if len(candidates) > RECOVER_MAX_CANDIDATES:
         return paragraphs
+    if chrome_lines:
+        candidates = [i for i in candidates if normalise_line(lines[i]) not in chrome_lines]
     widget = _in_widgets(root, [lines[i] for i in candidates], list(kept)) if candidates else set()
     chosen = {i for n, i in enumerate(candidates) if n not in widget}
     after: dict[int, list[str]] = {}
@@ -1336,15 +1338,14 @@ def _html_body(
 ) -> tuple[list[str], list[str]]:
     """trafilatura's body, replaced by the plain-text path's when trafilatura missed the article
     (``_fallback_body``), else with the prose it dropped inside the article put back when it
-    kept less than ``HTML_RECOVER_SHARE`` of the dump's prose lines. (Corpus chrome lines are
-    short, so never recovered prose; trafilatura's kept lines had them removed already.)"""
+    kept less than ``HTML_RECOVER_SHARE`` of the dump's prose lines."""
     found = sum(len(p.split()) for p in paragraphs)
     fallback = _fallback_body(found, dump, chrome_lines, model)
     if fallback is not None:
         return fallback
     if not paragraphs or root is None or found >= HTML_RECOVER_SHARE * _prose_line_words(dump):
         return paragraphs, removed
-    return _recover_dropped_prose(paragraphs, _normalised_dump(dump).split("\n"), root), removed
+    return _recover_dropped_prose(paragraphs, _normalised_dump(dump).split("\n"), root, chrome_lines), removed
 
 
 def _fallback_body(found: int, dump: str, chrome_lines: frozenset[str], model: UnitModel | None) -> tuple[list[str], list[str]] | None:
