@@ -278,3 +278,18 @@ def test_shingle_band_pairs_keep_every_pair_the_full_signatures_pass_and_drop_a_
     assert {(k, n + k) for k in range(10)} <= kept
     assert not {(k, n + 10 + k) for k in range(10)} & kept
     assert len(kept) < 3 * 10 + len(pairs) // 100
+
+
+def test_packed_sorts_order_as_argsort_does_and_fall_back_on_wide_keys_or_shared_top_bits():
+    rng = np.random.default_rng(15)
+    narrow = rng.integers(0, 40, 5000).astype(np.uint32)  # many equal keys: order of addition must hold
+    banded = (rng.integers(0, 64, 5000).astype(np.uint64) << np.uint64(32)) | rng.integers(0, 9, 5000).astype(np.uint64)
+    wide = rng.integers(0, 1 << 63, 5000, dtype=np.uint64) | np.uint64(1 << 63)
+    for keys in (narrow, banded, wide, narrow[:0], narrow[:1]):
+        assert sketch.stable_order(keys).tolist() == np.argsort(keys, kind="stable").tolist()
+    hashes = sketch.bulk_word_hashes(" ".join(real_texts(5)).split())
+    first = hashes[np.flatnonzero(hashes & np.uint64(0xFF))[0]]
+    clash = np.r_[hashes, first & ~np.uint64(0xFF)]  # below a hash before it, with the same top bits
+    for h in (hashes, clash):
+        order = sketch.grouping_order(h)
+        assert sorted(order.tolist()) == list(range(len(h))) and h[order].tolist() == np.sort(h).tolist()

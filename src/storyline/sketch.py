@@ -286,7 +286,7 @@ class TokenTable:
     def stem_numbers(self, words: Sequence[str], hashes: np.ndarray) -> np.ndarray:
         """Each word's stem number; words never seen are stemmed once. Only the batch's
         distinct words are looked up (a batch repeats its common words thousands of times)."""
-        order = np.argsort(hashes)
+        order = grouping_order(hashes)
         ordered = hashes[order]
         run_starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]]) if len(ordered) else order
         distinct = ordered[run_starts]
@@ -314,6 +314,36 @@ class TokenTable:
         merged = np.concatenate([self.known, new_hashes])
         by_hash = np.argsort(merged, kind="stable")
         self.known, self.known_stems = merged[by_hash], np.concatenate([self.known_stems, numbers])[by_hash]
+
+
+def position_bits(n: int) -> int:
+    return max(1, int(n).bit_length())
+
+
+def stable_order(keys: np.ndarray) -> np.ndarray:
+    """``np.argsort(keys, kind="stable")`` for unsigned keys of at most 64 - log2(len) bits
+    (32-bit postings, band-partitioned ones): each key with its position below it, sorted
+    as plain integers (numpy's vectorised sort; argsort was 5-10 times slower). Wider keys
+    fall back to argsort."""
+    bits = position_bits(len(keys))
+    if not len(keys) or int(keys.max()) >> (64 - bits):
+        return np.argsort(keys, kind="stable")
+    packed = np.sort((keys.astype(np.uint64) << np.uint64(bits)) | np.arange(len(keys), dtype=np.uint64))
+    return (packed & np.uint64((1 << bits) - 1)).astype(np.int64)
+
+
+def grouping_order(hashes: np.ndarray) -> np.ndarray:
+    """An order that sorts 64-bit hashes, found by a plain sort of their top bits with the
+    position in the low bits (see stable_order); when two different hashes share those top
+    bits (about once in 10**5 batches) it falls back to argsort."""
+    bits = position_bits(len(hashes))
+    packed = np.sort(((hashes >> np.uint64(bits)) << np.uint64(bits)) | np.arange(len(hashes), dtype=np.uint64))
+    order = (packed & np.uint64((1 << bits) - 1)).astype(np.int64)
+    ordered = hashes[order]
+    same_top = (packed[1:] >> np.uint64(bits)) == (packed[:-1] >> np.uint64(bits))
+    if (same_top & (ordered[1:] != ordered[:-1])).any():
+        return np.argsort(hashes)
+    return order
 
 
 def ngram_hashes(words: np.ndarray, n: int) -> np.ndarray:
@@ -481,7 +511,7 @@ class SortedPostings:
 
     def add(self, keys: np.ndarray, docs: np.ndarray) -> np.ndarray:
         """Insert postings; return (new doc, other doc) pairs that share a key."""
-        order = np.argsort(keys, kind="stable")
+        order = stable_order(keys)
         keys, docs = keys[order], docs[order].astype(np.int32)
         stored, starts = self.partitioned(keys)
         bounds = [segment_bounds(segment, stored, starts) for segment in self.segments]
