@@ -531,13 +531,14 @@ def _is_promo(text: str, outlet: str | None) -> bool:
     return _share(words, PROMO_WORDS) >= PROMO_MIN_SHARE
 
 
-def _is_core(text: str, outlet: str | None) -> bool:
-    """A unit that is certainly article prose: it anchors where the body starts and ends."""
+def _is_core(text: str, outlet: str | None, widget: bool | None = None) -> bool:
+    """A unit that is certainly article prose: it anchors where the body starts and ends.
+    ``widget`` is ``_is_widget(text)`` when the caller already has it."""
     words = _words(text)
     return (
         len(words) >= CORE_MIN_WORDS
         and _ends_sentence(text)
-        and not _is_widget(text)
+        and not (_is_widget(text) if widget is None else widget)
         and not _is_promo(text, outlet)
     )
 
@@ -558,25 +559,26 @@ def _is_page_metadata(text: str) -> bool:
     )
 
 
-def _select_body(units: list[_Unit], chrome_lines: frozenset[str], outlet: str | None) -> list[bool]:
-    """Keep/drop per unit: widgets and corpus chrome go everywhere.
+def _select_body(units: list[_Unit], chrome_lines: frozenset[str], outlet: str | None, widget: list[bool], core: list[bool]) -> list[bool]:
+    """Keep/drop per unit: widgets and corpus chrome go everywhere (``widget`` and ``core`` are
+    the page's verdicts per unit, ``_page_verdicts``).
 
     Outside the core (above its first or below its last prose unit) only units that end like a
     sentence survive: headlines, taglines and link lists there have no closing punctuation, while
     list items and short notes ("Week 13.", "1. Name (2.)") do.
     """
-    keep = [not _is_widget(u.text) and normalise_line(u.text) not in chrome_lines for u in units]
-    core = [i for i, u in enumerate(units) if keep[i] and _is_core(u.text, outlet)]
-    if not core:
+    keep = [not widget[i] and normalise_line(u.text) not in chrome_lines for i, u in enumerate(units)]
+    core_at = [i for i in range(len(units)) if keep[i] and core[i]]
+    if not core_at:
         return [k and not _is_promo(u.text, outlet) for k, u in zip(keep, units)]
-    first, last = core[0], core[-1]
+    first, last = core_at[0], core_at[-1]
     for i, unit in enumerate(units):
         if keep[i] and not first <= i <= last:
             keep[i] = (
                 _ends_sentence(unit.text)
                 and not _is_promo(unit.text, outlet)
                 and not _is_page_metadata(unit.text)
-                and not (i < first and _is_title_like(unit.text))
+                and not (i < first and _is_title_like(unit.text, widget[i]))
             )
     return keep
 
@@ -649,16 +651,24 @@ def _distances_to_marked(marked: list[bool]) -> list[int]:
     return out
 
 
-def unit_features(texts: list[str], chrome_lines: frozenset[str], outlet: str | None, rule_keep: list[bool]) -> list[list[float]]:
-    """One feature row per unit (see ``UNIT_FEATURES``): its own shape, its neighbours', its place in the page."""
+def unit_features(
+    texts: list[str],
+    chrome_lines: frozenset[str],
+    outlet: str | None,
+    rule_keep: list[bool],
+    verdicts: tuple[list[bool], list[bool]] | None = None,
+) -> list[list[float]]:
+    """One feature row per unit (see ``UNIT_FEATURES``): its own shape, its neighbours', its place in the page.
+    ``verdicts`` are the units' widget and core verdicts when the caller has them (``_page_verdicts``)."""
     import math
 
     n = len(texts)
+    widget, is_core = verdicts if verdicts is not None else _page_verdicts(texts, outlet)
     words = [_words(t) for t in texts]
     counts = [len(w) for w in words]
     log_words = [math.log1p(c) for c in counts]
     ends = [1.0 if _ends_sentence(t) else 0.0 for t in texts]
-    core = [rule_keep[i] and _is_core(t, outlet) for i, t in enumerate(texts)]
+    core = [rule_keep[i] and is_core[i] for i in range(n)]
     core_at = [i for i, c in enumerate(core) if c]
     first, last = (core_at[0], core_at[-1]) if core_at else (n, -1)
     region = _prose_region([counts[i] if core[i] else -REGION_GAP_COST - min(counts[i], REGION_GAP_MAX_WORDS) for i in range(n)])
@@ -687,9 +697,9 @@ def unit_features(texts: list[str], chrome_lines: frozenset[str], outlet: str | 
             (len(text) - sum(map(str.isalnum, text)) - sum(map(str.isspace, text))) / chars,  # no character is both
             _share(w, WIDGET_WORDS),
             _share(w, PROMO_WORDS),
-            1.0 if _is_widget(text) else 0.0,
+            1.0 if widget[i] else 0.0,
             1.0 if _is_page_metadata(text) else 0.0,
-            1.0 if _is_title_like(text) else 0.0,
+            1.0 if _is_title_like(text, widget[i]) else 0.0,
             i / max(n - 1, 1),
             1.0 if first <= i <= last else 0.0,
             1.0 if rule_keep[i] else 0.0,
@@ -903,7 +913,8 @@ def _find_outlet(units: list[_Unit]) -> str | None:
     return None
 
 
-def _is_title_like(text: str) -> bool:
+def _is_title_like(text: str, widget: bool | None = None) -> bool:
+    """A headline-shaped unit; ``widget`` is ``_is_widget(text)`` when the caller already has it."""
     words = _words(text)
     return (
         TITLE_MIN_WORDS <= len(words) <= TITLE_MAX_WORDS
@@ -912,7 +923,7 @@ def _is_title_like(text: str) -> bool:
         and URL_LINE_RE.match(text) is None
         and BYLINE_RE.match(text) is None
         and DATE_LINE_RE.match(text) is None
-        and not _is_widget(text)
+        and not (_is_widget(text) if widget is None else widget)
         and not _is_promo(text, None)
     )
 
@@ -993,11 +1004,14 @@ def _parse_full_date(text: str) -> str | None:
 
 def guess_language(text: str) -> str | None:
     """Language code by share of very common function words; None when no list fits."""
-    tokens = [t.lower() for t in WORD_RE.findall(text[:LANG_SAMPLE_CHARS])]
-    if not tokens:
+    as_written = Counter(WORD_RE.findall(text[:LANG_SAMPLE_CHARS]))
+    if not as_written:
         return None
-    counts = Counter(tokens)  # each distinct word looked up once, not every token per language
-    scores = {code: sum(counts[w] for w in words) / len(tokens) for code, words in LANGUAGE_STOPWORDS.items()}
+    counts: Counter[str] = Counter()  # each distinct word lowered and looked up once, not every token
+    for word, n in as_written.items():
+        counts[word.lower()] += n
+    total = sum(as_written.values())
+    scores = {code: sum(counts[w] for w in words) / total for code, words in LANGUAGE_STOPWORDS.items()}
     best = max(scores, key=scores.__getitem__)
     return best if scores[best] >= LANG_MIN_SHARE else None
 
@@ -1067,6 +1081,8 @@ class PlainPage:
     site_outlet: str | None
     outlet: str | None
     rule_keep: list[bool]
+    widget: list[bool]  # per unit: _is_widget (asked by the rules, the features and the keep rule alike)
+    core: list[bool]  # per unit: _is_core with the page's outlet
 
 
 def _plain_page(text: str, chrome_lines: frozenset[str]) -> PlainPage:
@@ -1075,14 +1091,22 @@ def _plain_page(text: str, chrome_lines: frozenset[str]) -> PlainPage:
     site_outlet = _find_outlet(units)
     first_core = next((u.text for u in units if _is_core(u.text, site_outlet)), "")
     outlet = site_outlet or _split_dateline(first_core)[1]
-    return PlainPage(units, removed, site_outlet, outlet, _select_body(units, chrome_lines, outlet))
+    widget, core = _page_verdicts([u.text for u in units], outlet)
+    return PlainPage(units, removed, site_outlet, outlet, _select_body(units, chrome_lines, outlet, widget, core), widget, core)
+
+
+def _page_verdicts(texts: list[str], outlet: str | None) -> tuple[list[bool], list[bool]]:
+    """Each unit's widget and core verdicts, taken once per page: the rules, the unit features
+    and the model's keep rule all ask them (four widget tests a unit before)."""
+    widget = [_is_widget(t) for t in texts]
+    return widget, [_is_core(t, outlet, w) for t, w in zip(texts, widget)]
 
 
 def plain_unit_rows(raw_text: str, chrome_lines: frozenset[str] = frozenset()) -> tuple[PlainPage, list[list[float]]]:
     """The units of a plain-text dump and their feature rows: what the unit model is trained on."""
     page = _plain_page(_normalise_text(raw_text), chrome_lines)
     texts = [u.text for u in page.units]
-    return page, unit_features(texts, chrome_lines, page.outlet, page.rule_keep)
+    return page, unit_features(texts, chrome_lines, page.outlet, page.rule_keep, (page.widget, page.core))
 
 
 def _smoothed(probabilities: list[float]) -> list[float]:
@@ -1100,7 +1124,7 @@ def _model_keep(page: PlainPage, chrome_lines: frozenset[str], model: UnitModel)
     texts = [u.text for u in page.units]
     if not texts:
         return []
-    rows = unit_features(texts, chrome_lines, page.outlet, page.rule_keep)
+    rows = unit_features(texts, chrome_lines, page.outlet, page.rule_keep, (page.widget, page.core))
     first, final = model.page_stages(rows)
     return keep_by_probabilities(page, chrome_lines, rows, final, model.threshold, first)
 
@@ -1135,8 +1159,8 @@ def keep_by_probabilities(
     keep = []
     for i, unit in enumerate(page.units):
         text = unit.text
-        hard_drop = _is_widget(text) or normalise_line(text) in chrome_lines
-        core_in_region = page.rule_keep[i] and rows[i][in_region] and _is_core(text, page.outlet)
+        hard_drop = page.widget[i] or normalise_line(text) in chrome_lines
+        core_in_region = page.rule_keep[i] and rows[i][in_region] and page.core[i]
         score = raw[i] if i < region_start else smooth[i]
         keep.append(not hard_drop and (score >= threshold or (core_in_region and vouch[i] >= CORE_IN_REGION_MIN_PROBABILITY)))
     return _keep_subheadings(page, chrome_lines, rows, keep, vouch)
@@ -1169,7 +1193,7 @@ def _keep_subheadings(page: PlainPage, chrome_lines: frozenset[str], rows: list[
             continue
         if normalise_line(units[i].text) in chrome_lines or not _is_heading_shaped(units[i].text, page.outlet):
             continue
-        if all(keep[j] and rows[j][in_region] and _is_core(units[j].text, page.outlet) for j in (i - 1, i + 1)):
+        if all(keep[j] and rows[j][in_region] and page.core[j] for j in (i - 1, i + 1)):
             out[i] = True
     return out
 
@@ -1212,8 +1236,7 @@ def _drop_html_tail(paragraphs: list[str], removed: list[str]) -> list[str]:
 
 def _prose_line_words(dump: str) -> int:
     """Words of the dump's lines of at least ``HTML_FALLBACK_LINE_MIN_WORDS``: what the plain-text path could keep."""
-    line_words = (len(line.split()) for line in dump.split("\n"))
-    return sum(n for n in line_words if n >= HTML_FALLBACK_LINE_MIN_WORDS)
+    return sum(n for n in map(len, map(str.split, dump.split("\n"))) if n >= HTML_FALLBACK_LINE_MIN_WORDS)
 
 
 def _ngrams(text: str) -> set[str]:
@@ -1340,23 +1363,29 @@ def _html_body(
     (``_fallback_body``), else with the prose it dropped inside the article put back when it
     kept less than ``HTML_RECOVER_SHARE`` of the dump's prose lines."""
     found = sum(len(p.split()) for p in paragraphs)
-    fallback = _fallback_body(found, dump, chrome_lines, model)
+    prose_words = _prose_line_words(dump)  # both tests read it
+    fallback = _fallback_body(found, dump, chrome_lines, model, prose_words)
     if fallback is not None:
         return fallback
-    if not paragraphs or root is None or found >= HTML_RECOVER_SHARE * _prose_line_words(dump):
+    if not paragraphs or root is None or found >= HTML_RECOVER_SHARE * prose_words:
         return paragraphs, removed
     return _recover_dropped_prose(paragraphs, _normalised_dump(dump).split("\n"), root, chrome_lines), removed
 
 
-def _fallback_body(found: int, dump: str, chrome_lines: frozenset[str], model: UnitModel | None) -> tuple[list[str], list[str]] | None:
+def _fallback_body(
+    found: int, dump: str, chrome_lines: frozenset[str], model: UnitModel | None, prose_words: int | None = None
+) -> tuple[list[str], list[str]] | None:
     """The plain-text path's body and removed lines of the page dump when trafilatura's ``found``
     words fall short of ``HTML_FALLBACK_RATIO`` of it (trafilatura missed the article), else None.
     ``dump`` is the visible text as taken from the markup; it is normalised only if it is cleaned.
 
     The (costlier) plain-text path is skipped when trafilatura already holds the fallback share
-    of the dump's prose lines (``HTML_FALLBACK_LINE_MIN_WORDS``), most of what it could keep.
+    of the dump's prose lines (``HTML_FALLBACK_LINE_MIN_WORDS``; ``prose_words`` when the caller
+    has counted them), most of what it could keep.
     """
-    if found and found >= HTML_FALLBACK_RATIO * _prose_line_words(dump):
+    if prose_words is None:
+        prose_words = _prose_line_words(dump)
+    if found and found >= HTML_FALLBACK_RATIO * prose_words:
         return None
     paragraphs, removed, _ = _clean_plain(_normalised_dump(dump), chrome_lines, model)
     if found >= HTML_FALLBACK_RATIO * sum(len(p.split()) for p in paragraphs):
