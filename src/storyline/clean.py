@@ -452,14 +452,19 @@ def _continues(prev_words: int, prev_last: str, nxt: str) -> bool:
         return False
     if _ends_open(prev_last):
         return True
-    return _starts_lower(nxt) and len(_words(nxt)) >= 2
+    return _starts_lower(nxt) and _words_up_to(nxt, 2) >= 2
+
+
+def _words_up_to(text: str, cap: int) -> int:
+    """``min(len(_words(text)), cap)`` without reading a long text's words past the cap."""
+    return sum(1 for _ in islice(WORD_RE.finditer(text), cap))
 
 
 def _join_fragments(units: list[_Unit]) -> list[_Unit]:
     groups: list[list[_Unit]] = []
-    group_words = 0
+    group_words = 0  # capped per unit: only compared with JOIN_MIN_WORDS, which a capped sum reaches just as often
     for unit in units:
-        n_words = len(_words(unit.text))
+        n_words = _words_up_to(unit.text, JOIN_MIN_WORDS)
         if groups and _continues(group_words, groups[-1][-1].text, unit.text):
             groups[-1].append(unit)
             group_words += n_words
