@@ -181,3 +181,51 @@ def test_visible_text_keeps_the_text_after_scripts_and_comments() -> None:
         "<div>Last <noscript>no</noscript>line</div></body></html>"
     )
     assert clean.visible_text(markup) == "By Jamelle Bouie\nSign in\nWelcome back\none two\nLast line"
+
+
+SEEDS = sorted((__import__("pathlib").Path(__file__).resolve().parents[2] / "shared" / "seeds").glob("*.txt"))
+
+
+def _seed_units() -> list[str]:
+    return [u.text for path in SEEDS for u in clean.plain_unit_rows(path.read_text(encoding="utf-8"))[0].units]
+
+
+def test_short_reads_of_a_units_words_give_the_full_counts_verdicts() -> None:
+    """The widget test and fragment joining read a unit's words only up to what they compare with."""
+    texts = _seed_units() + [" ".join(MENU), "Share Tweet Email", "and the", "x" * 3, "", "<div class='a'>x</div>"]
+    assert len(texts) > 100
+    for text in texts:
+        words = clean._words(text)
+        for cap in (1, 2, clean.JOIN_MIN_WORDS):
+            assert clean._words_up_to(text, cap) == min(len(words), cap)
+    widgets = [clean._is_widget(t) for t in texts]
+    assert any(widgets) and not all(widgets)
+    # the words-share rule judges units of up to WIDGET_MAX_WORDS words, and none past them
+    labels = [w.title() for w in sorted(clean.WIDGET_WORDS)][: clean.WIDGET_MAX_WORDS + 1]
+    assert clean._is_widget(" ".join(labels[: clean.WIDGET_MAX_WORDS]))
+    assert not clean._is_widget(" ".join(labels))
+
+
+def test_plain_page_verdicts_are_the_units_own() -> None:
+    """The widget and core verdicts a plain-text page shares between its rules, features and keep rule."""
+    for path in SEEDS:
+        page, rows = clean.plain_unit_rows(path.read_text(encoding="utf-8"))
+        texts = [u.text for u in page.units]
+        assert page.widget == [clean._is_widget(t) for t in texts]
+        assert page.core == [clean._is_core(t, page.outlet) for t in texts]
+        assert any(page.core)
+        assert rows == clean.unit_features(texts, frozenset(), page.outlet, page.rule_keep)  # verdicts recomputed
+
+
+def test_language_guess_with_a_dotted_capital_i_counts_like_the_definition() -> None:
+    """Lower-casing "İ" gives two characters, one not a word character: such samples are tokenised word by word."""
+    # one function word in six tokens (0.17) as written; in eleven (0.09) if "İ" split each name
+    names = "the İstanbul İzmir İnegöl İpek İlker"
+    tokens = [t.lower() for t in clean.WORD_RE.findall(names)]
+    assert (len(tokens), len(clean.WORD_RE.findall(names.lower()))) == (6, 11)
+    assert 1 / 11 < clean.LANG_MIN_SHARE <= 1 / 6
+    assert guess_language(names) == "en"
+    mixed = "İstanbul " + " ".join(BODY)
+    tokens = [t.lower() for t in clean.WORD_RE.findall(mixed)]
+    shares = {c: sum(t in w for t in tokens) / len(tokens) for c, w in clean.LANGUAGE_STOPWORDS.items()}
+    assert guess_language(mixed) == "en" and shares["en"] >= clean.LANG_MIN_SHARE
