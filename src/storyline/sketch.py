@@ -336,12 +336,10 @@ def grouping_order(hashes: np.ndarray) -> np.ndarray:
     """An order that sorts 64-bit hashes, found by a plain sort of their top bits with the
     position in the low bits (see stable_order); when two different hashes share those top
     bits (about once in 10**5 batches) it falls back to argsort."""
-    bits = position_bits(len(hashes))
-    packed = np.sort(((hashes >> np.uint64(bits)) << np.uint64(bits)) | np.arange(len(hashes), dtype=np.uint64))
-    order = (packed & np.uint64((1 << bits) - 1)).astype(np.int64)
-    ordered = hashes[order]
-    same_top = (packed[1:] >> np.uint64(bits)) == (packed[:-1] >> np.uint64(bits))
-    if (same_top & (ordered[1:] != ordered[:-1])).any():
+    top = hashes >> np.uint64(position_bits(len(hashes)))
+    order = stable_order(top)
+    ordered, ordered_top = hashes[order], top[order]
+    if ((ordered_top[1:] == ordered_top[:-1]) & (ordered[1:] != ordered[:-1])).any():
         return np.argsort(hashes)
     return order
 
@@ -803,18 +801,14 @@ class CandidateIndex:
         """The shingle band pairs whose signatures agree on enough bins (SHINGLE_VERIFY_SHARE):
         a band of 2 rows also collides for pairs far below the threshold, and at a million
         documents those are most of what it finds."""
-        needed = SHINGLE_VERIFY_SHARE * self.shingle_threshold * SIGNATURE_BINS
-        kept = [part[np.count_nonzero(self.shingle_signatures[part[:, 0]] == self.shingle_signatures[part[:, 1]], axis=1) >= needed]
-                for part in (found[k : k + VERIFY_SLICE] for k in range(0, len(found), VERIFY_SLICE))]
-        return np.concatenate(kept) if kept else found
+        share = SHINGLE_VERIFY_SHARE * self.shingle_threshold
+        return verified(found, lambda part: agreeing(self.shingle_signatures, part, share))
 
     def best_content_pairs(self, found: np.ndarray) -> set[tuple[int, int]]:
         """Each document's most similar content-word neighbours only (one big story shares a vocabulary)."""
         # LSH's S-curve lets many lower pairs through (on a large corpus, nearly all of them):
-        # verify before anything else, in slices that bound the gathered signatures' memory
-        close = np.concatenate([self.close_pairs(found[k : k + VERIFY_SLICE]) for k in range(0, len(found), VERIFY_SLICE)]
-                               + [np.empty((0, 2), dtype=np.int64)])
-        found = unique_pairs(close)
+        # verify before anything else
+        found = unique_pairs(verified(found, self.close_pairs))
         if not len(found):
             return set()
         sim = estimated_jaccard(self.content_signatures[found[:, 0]], self.content_signatures[found[:, 1]])
@@ -833,8 +827,7 @@ class CandidateIndex:
         """The pairs whose content-word signatures estimate a Jaccard of at least the threshold."""
         needed = self.min_content_jaccard * SIGNATURE_BINS
         found = found[nibble_matches(self.content_nibbles[found[:, 0]], self.content_nibbles[found[:, 1]]) >= needed]
-        sim = estimated_jaccard(self.content_signatures[found[:, 0]], self.content_signatures[found[:, 1]])
-        return found[sim >= self.min_content_jaccard]
+        return agreeing(self.content_signatures, found, self.min_content_jaccard)
 
     def shared_print_pairs(self, found: np.ndarray) -> set[tuple[int, int]]:
         if not len(found):
@@ -842,6 +835,17 @@ class CandidateIndex:
         keys = pair_keys(found)
         values, counts = run_lengths(keys)
         return {divmod(int(k), PAIR_BASE) for k in values[counts >= self.min_shared_prints]}
+
+
+def verified(found: np.ndarray, keep: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+    """The pairs ``keep`` lets through, VERIFY_SLICE at a time: slices bound the memory of
+    the signatures gathered to check them."""
+    return np.concatenate([keep(found[k : k + VERIFY_SLICE]) for k in range(0, len(found), VERIFY_SLICE)] + [found[:0]])
+
+
+def agreeing(signatures: np.ndarray, pairs: np.ndarray, share: float) -> np.ndarray:
+    """The pairs whose signatures agree on at least ``share`` of their bins."""
+    return pairs[estimated_jaccard(signatures[pairs[:, 0]], signatures[pairs[:, 1]]) >= share]
 
 
 def grown(rows: np.ndarray, used: int, needed: int) -> np.ndarray:
