@@ -214,7 +214,8 @@ def test_plain_page_verdicts_are_the_units_own() -> None:
         assert page.widget == [clean._is_widget(t) for t in texts]
         assert page.core == [clean._is_core(t, page.outlet) for t in texts]
         assert any(page.core)
-        assert rows == clean.unit_features(texts, frozenset(), page.outlet, page.rule_keep)  # verdicts recomputed
+        recomputed = clean._page_verdicts(texts, page.outlet)
+        assert rows == clean.unit_features(texts, frozenset(), page.outlet, page.rule_keep, recomputed)
 
 
 def test_language_guess_with_a_dotted_capital_i_counts_like_the_definition() -> None:

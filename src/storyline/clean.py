@@ -677,14 +677,14 @@ def unit_features(
     chrome_lines: frozenset[str],
     outlet: str | None,
     rule_keep: list[bool],
-    verdicts: tuple[list[bool], list[bool]] | None = None,
+    verdicts: tuple[list[bool], list[bool]],
 ) -> list[list[float]]:
     """One feature row per unit (see ``UNIT_FEATURES``): its own shape, its neighbours', its place in the page.
-    ``verdicts`` are the units' widget and core verdicts when the caller has them (``_page_verdicts``)."""
+    ``verdicts`` are the units' widget and core verdicts (``_page_verdicts``), taken once per page."""
     import math
 
     n = len(texts)
-    widget, is_core = verdicts if verdicts is not None else _page_verdicts(texts, outlet)
+    widget, is_core = verdicts
     words = [_words(t) for t in texts]
     counts = [len(w) for w in words]
     log_words = [math.log1p(c) for c in counts]
@@ -1188,14 +1188,15 @@ def keep_by_probabilities(
     return _keep_subheadings(page, chrome_lines, rows, keep, vouch)
 
 
-def _is_heading_shaped(text: str, outlet: str | None) -> bool:
-    """A few capitalised words without a closing stop that no widget, promo or metadata rule claims."""
+def _is_heading_shaped(text: str, outlet: str | None, widget: bool) -> bool:
+    """A few capitalised words without a closing stop that no widget (``widget``: the unit's
+    ``_is_widget`` verdict), promo or metadata rule claims."""
     first = text.lstrip("\"“‘'([")[:1]
     return (
         2 <= len(_words(text)) <= SUBHEADING_MAX_WORDS
         and first.isupper()
         and not _ends_sentence(text)
-        and not _is_widget(text)
+        and not widget
         and not _is_promo(text, outlet)
         and not _is_page_metadata(text)
     )
@@ -1213,7 +1214,7 @@ def _keep_subheadings(page: PlainPage, chrome_lines: frozenset[str], rows: list[
     for i in range(1, len(units) - 1):
         if keep[i] or not rows[i][in_region] or vouch[i] < SUBHEADING_MIN_PROBABILITY:
             continue
-        if normalise_line(units[i].text) in chrome_lines or not _is_heading_shaped(units[i].text, page.outlet):
+        if normalise_line(units[i].text) in chrome_lines or not _is_heading_shaped(units[i].text, page.outlet, page.widget[i]):
             continue
         if all(keep[j] and rows[j][in_region] and page.core[j] for j in (i - 1, i + 1)):
             out[i] = True
@@ -1564,7 +1565,7 @@ def _clean_html(
     dateline, agency, rest = _split_dateline(paragraphs[0]) if paragraphs else (None, None, "")
     if dateline:
         paragraphs[0] = rest
-    page_date = meta.get("date")  # htmldate, run by trafilatura on the tree it already parsed
+    page_date = meta.get("date")  # htmldate, run by _page_metadata on the tree trafilatura read
     outlet = (meta.get("sitename") or "").strip() or agency
     if root is not None:
         headings = [" ".join(_normalise_text(tree_visible_text(h)).split()) for _, h in zip(range(TITLE_H1_MAX), root.iter("h1"))]
