@@ -402,6 +402,13 @@ CLAUSE_STOPS = ".,;:!?"
 CLOSING_SINGLE_MARKS = "'’"
 
 
+def _lstrip(text: str, start: int, end: int) -> int:
+    """``start`` moved forward over leading spaces, never past ``end``."""
+    while start < end and text[start].isspace():
+        start += 1
+    return start
+
+
 def _rstrip(text: str, end: int, start: int = 0, also: str = "") -> int:
     """``end`` moved back over trailing spaces and any of the characters ``also`` (a clause's
     closing punctuation, a quote's closing single marks), never before ``start``."""
@@ -417,10 +424,8 @@ def _quote_text(text: str, start: int, end: int) -> str:
 
 
 def _content_bounds(text: str, span: _DirectSpan) -> tuple[int, int]:
-    start, end = span.content_start, span.content_end
-    while start < end and text[start].isspace():
-        start += 1
-    return start, _rstrip(text, end, start, ",;:")
+    start = _lstrip(text, span.content_start, span.content_end)
+    return start, _rstrip(text, span.content_end, start, ",;:")
 
 
 def _mask(text: str, spans: list[_DirectSpan]) -> str:
@@ -682,8 +687,7 @@ def _clause_start(ctx: _Ctx, cue: re.Match, sent_end: int) -> int | None:
         pos = that.end()
     elif cue.group("part") or cue.group().lower() not in _BARE_CLAUSE_VERBS:
         return None
-    while pos < sent_end and ctx.text[pos].isspace():
-        pos += 1
+    pos = _lstrip(ctx.text, pos, sent_end)
     if pos >= sent_end:
         return None
     first = _CLAUSE_FIRST_WORD.match(ctx.text, pos, sent_end)
@@ -745,9 +749,7 @@ def _according_candidates(ctx: _Ctx, s_start: int, s_end: int, spans: list[tuple
         after = _ACCORDING_AFTER_CLAUSE.search(ctx.masked, s_start, s_end)
         if after is None:
             return found
-        start = s_start
-        while start < after.start() and ctx.text[start].isspace():
-            start += 1
+        start = _lstrip(ctx.text, s_start, after.start())
         connective = _OPENING_CONNECTIVE.match(ctx.text, start, after.start())
         if connective:
             start = connective.end()
@@ -947,8 +949,7 @@ def _headline_byline(ctx: _Ctx, start: int, end: int) -> _Speaker | None:
     named = [m for m in ctx.mentions_between(start, end) if m.kind in ("PERSON", "ORG")]
     if named:
         return _speaker_from_mention(named[0])
-    while start < end and ctx.text[start].isspace():
-        start += 1
+    start = _lstrip(ctx.text, start, end)
     if not 0 < len(ctx.text[start:end].split()) <= MAX_SPEAKER_WORDS:
         return None
     return _phrase_speaker(ctx.text, start, end)
