@@ -18,13 +18,13 @@ Two stages of gradient-boosted trees (scikit-learn, fixed seed):
    the one with the best mean of AEB word-4-gram F1 and WCXB bag-of-words F1 over tune pages.
 
 The written file holds only learned numbers (tree arrays, the threshold); rerunning the
-script on the same data writes the same file. ``--one-stage`` writes the stage-1 model alone.
+script on the same data and options writes the same file. ``--one-stage`` writes the stage-1 model alone.
 ``--hist`` fits scikit-learn's histogram boosting (leaf-wise trees of ``HIST_LEAVES`` leaves)
 instead of depth-3 trees and exports them to the same arrays (on the shared machine a 200-tree,
 15-leaf fit took 2/3 the time of a 120-tree depth-3 one), for more capacity within the file's size.
 
-    .venv/bin/python bench/train_clean_model.py                     # tune halves of WCXB and AEB (shipped)
-    .venv/bin/python bench/train_clean_model.py --hist --out /tmp/hist.json
+    .venv/bin/python bench/train_clean_model.py --hist --threshold 0.6   # the shipped model (tune halves of WCXB and AEB)
+    .venv/bin/python bench/train_clean_model.py --out /tmp/depth3.json     # depth-3 trees, threshold out of fold
     .venv/bin/python bench/train_clean_model.py --sets wcxb --out /tmp/wcxb_only.json
 """
 
