@@ -147,3 +147,32 @@ def test_recovery_raises_wcxb_f1_on_real_pages(wcxb_pages, monkeypatch) -> None:
     assert len(changed) >= 3
     assert sum(a > b for a, b in changed) > 2 * sum(a < b for a, b in changed)
     assert sum(with_recovery) / len(pages) > sum(without) / len(pages) + 0.005
+
+
+# --- when the plain-text path may replace trafilatura's body ----------------------------------
+
+COMMENTS = [
+    f"Reader {n} wrote that the harbour bridge has been falling apart for years and that the council "
+    f"should have acted long before the engineers' report, instead of waiting for comment number {n}."
+    for n in range(12)
+]
+
+
+def _added_page(container: str) -> tuple[object, list[str]]:
+    """A short article followed by many long lines in elements of class ``container``."""
+    added = "".join(f"<div class='{container}'><p>{c}</p></div>" for c in COMMENTS)
+    root = clean.parse_html(f"<html><body><article>{''.join(f'<p>{k}</p>' for k in KEPT)}</article>{added}</body></html>")
+    return root, KEPT + COMMENTS
+
+
+def test_plain_text_body_refused_when_it_adds_a_comment_thread() -> None:
+    root, plain_body = _added_page("comment-content")
+    assert clean._adds_chrome_only(KEPT, plain_body, root)
+    body, _ = clean._html_body(list(KEPT), [], root, clean.tree_visible_text(root), frozenset(), clean.load_unit_model())
+    assert body == KEPT  # the fallback ran (trafilatura's words < 0.3 of the prose) and was refused
+
+
+@pytest.mark.parametrize("container", ["entry-content", "elementor-widget-theme-post-content"])
+def test_plain_text_body_kept_when_it_adds_article_text(container: str) -> None:
+    root, plain_body = _added_page(container)
+    assert not clean._adds_chrome_only(KEPT, plain_body, root)
