@@ -187,9 +187,11 @@ RECOVER_MAX_CANDIDATES = 300
 # prose in its comment thread or in teaser lists: on the 41 benchmark pages (974) where it
 # replaced trafilatura's body, 10 scored worse (AEB 0.23 instead of 1.00 on a 191-word story
 # under 1,272 words of comments), and on 9 of them >= 0.97 of the words it added lay in elements
-# named like comments, sidebars, bios or teasers, against <= 0.61 on every page it improved. So
-# the plain-text body is refused when FALLBACK_CHROME_SHARE of its added words are in such
-# elements. "widget" alone does not count here: page builders name the article's own containers
+# named like comments, sidebars, bios or teasers, against <= 0.61 on every page it improved. The
+# dump's prose lines trafilatura left out tell the same before the plain-text path runs: >= 0.88
+# of their words in such elements on those 10 pages, <= 0.44 on every page it improved, so the
+# path is not run when FALLBACK_CHROME_SHARE of them are (this also skips 9 of its ~25 runs
+# that changed nothing). "widget" alone does not count here: page builders name the article's own containers
 # so ("elementor-widget-theme-post-content", "ck-widget", "c-product-widget"; the two pages the
 # fallback rescues from such containers have 1.00 of their added words in them with it).
 FALLBACK_CHROME_SHARE = 0.8
@@ -1398,28 +1400,34 @@ def _html_body(
     kept less than ``HTML_RECOVER_SHARE`` of the dump's prose lines."""
     found = sum(len(p.split()) for p in paragraphs)
     prose_words = _prose_line_words(dump)  # both tests read it
-    fallback = _fallback_body(found, dump, chrome_lines, model, prose_words)
-    if fallback is not None and not (root is not None and paragraphs and _adds_chrome_only(paragraphs, fallback[0], root)):
+    fallback = _fallback_body(found, dump, chrome_lines, model, prose_words, paragraphs, root)
+    if fallback is not None:
         return fallback
     if not paragraphs or root is None or found >= HTML_RECOVER_SHARE * prose_words:
         return paragraphs, removed
     return _recover_dropped_prose(paragraphs, _normalised_dump(dump).split("\n"), root, chrome_lines), removed
 
 
-def _adds_chrome_only(kept: list[str], fallback: list[str], root) -> bool:
-    """The plain-text path's body adds to trafilatura's ``kept`` paragraphs mostly text of the page's
-    comment threads, sidebars and teasers (``FALLBACK_CHROME_SHARE`` of its added words in elements
+def _adds_chrome_only(kept: list[str], lines: list[str], root) -> bool:
+    """The ``lines`` not in trafilatura's ``kept`` paragraphs are mostly text of the page's comment
+    threads, sidebars and teasers (``FALLBACK_CHROME_SHARE`` of their words in elements
     ``_in_widgets`` finds, named by ``FALLBACK_CHROME_ATTR_RE``): trafilatura found a short article."""
     kept = [" ".join(p.split()) for p in kept]
     kept_grams = _ngrams("\n".join(kept))
-    added = [p for p in fallback if len((grams := _ngrams(p)) & kept_grams) < RECOVER_KEPT_SHARE * len(grams)]
-    added_words = sum(len(p.split()) for p in added)
-    in_chrome = _in_widgets(root, added, kept, FALLBACK_CHROME_ATTR_RE)
+    added = [line for line in lines if len((grams := _ngrams(line)) & kept_grams) < RECOVER_KEPT_SHARE * len(grams)]
+    added_words = sum(len(line.split()) for line in added)
+    in_chrome = _in_widgets(root, added, kept, FALLBACK_CHROME_ATTR_RE) if added else set()
     return added_words > 0 and sum(len(added[i].split()) for i in in_chrome) >= FALLBACK_CHROME_SHARE * added_words
 
 
 def _fallback_body(
-    found: int, dump: str, chrome_lines: frozenset[str], model: UnitModel | None, prose_words: int | None = None
+    found: int,
+    dump: str,
+    chrome_lines: frozenset[str],
+    model: UnitModel | None,
+    prose_words: int | None = None,
+    kept: list[str] | None = None,
+    root=None,
 ) -> tuple[list[str], list[str]] | None:
     """The plain-text path's body and removed lines of the page dump when trafilatura's ``found``
     words fall short of ``HTML_FALLBACK_RATIO`` of it (trafilatura missed the article), else None.
@@ -1427,13 +1435,20 @@ def _fallback_body(
 
     The (costlier) plain-text path is skipped when trafilatura already holds the fallback share
     of the dump's prose lines (``HTML_FALLBACK_LINE_MIN_WORDS``; ``prose_words`` when the caller
-    has counted them), most of what it could keep.
+    has counted them), most of what it could keep, and when the prose lines trafilatura's
+    ``kept`` paragraphs leave out lie in comment threads and sidebars of the page ``root``
+    (``_adds_chrome_only``).
     """
     if prose_words is None:
         prose_words = _prose_line_words(dump)
     if found and found >= HTML_FALLBACK_RATIO * prose_words:
         return None
-    paragraphs, removed, _ = _clean_plain(_normalised_dump(dump), chrome_lines, model)
+    text = _normalised_dump(dump)
+    if kept and root is not None:
+        prose_lines = [line for line in text.split("\n") if len(line.split()) >= HTML_FALLBACK_LINE_MIN_WORDS]
+        if _adds_chrome_only(kept, prose_lines, root):
+            return None
+    paragraphs, removed, _ = _clean_plain(text, chrome_lines, model)
     if found >= HTML_FALLBACK_RATIO * sum(len(p.split()) for p in paragraphs):
         return None
     return paragraphs, removed
