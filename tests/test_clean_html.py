@@ -176,3 +176,17 @@ def test_plain_text_body_refused_when_it_adds_a_comment_thread() -> None:
 def test_plain_text_body_kept_when_it_adds_article_text(container: str) -> None:
     root, plain_body = _added_page(container)
     assert not clean._adds_chrome_only(KEPT, plain_body, root)
+
+
+def test_long_comment_thread_is_sampled_not_read_whole(monkeypatch) -> None:
+    many = [f"{c} Reply {n} of a very long thread." for n, c in enumerate(COMMENTS * 100)]
+    root = clean.parse_html(
+        f"<html><body><article>{''.join(f'<p>{k}</p>' for k in KEPT)}</article>"
+        f"<ol>{''.join(f'<li class=comment><p>{c}</p></li>' for c in many)}</ol></body></html>"
+    )
+    looked_up: list[int] = []
+    in_widgets = clean._in_widgets
+    monkeypatch.setattr(clean, "_in_widgets", lambda root, lines, *rest: looked_up.append(len(lines)) or in_widgets(root, lines, *rest))
+    assert len(many) > 3 * clean.FALLBACK_CHROME_MAX_LINES
+    assert clean._adds_chrome_only(KEPT, KEPT + many, root)
+    assert 0 < looked_up[0] <= clean.FALLBACK_CHROME_MAX_LINES

@@ -195,6 +195,9 @@ RECOVER_MAX_CANDIDATES = 300
 # so ("elementor-widget-theme-post-content", "ck-widget", "c-product-widget"; the two pages the
 # fallback rescues from such containers have 1.00 of their added words in them with it).
 FALLBACK_CHROME_SHARE = 0.8
+# Lines looked up at most (evenly spaced): each costs a substring test per named element, and a
+# hostile page could hold thousands of both. The benchmark pages had at most 269 prose lines.
+FALLBACK_CHROME_MAX_LINES = 300
 FALLBACK_CHROME_ATTR_RE = re.compile("|".join(w for w in RECOVER_CHROME_ATTR_WORDS if w != "widget"))
 TRUNCATED_RE = re.compile(r"(?:\.\.\.|…)\W{0,3}$")
 CREDIT_RE = re.compile(r"\b(?:reporting|editing|writing) by\b|contributed (?:reporting )?to this (?:report|story|article)", re.IGNORECASE)
@@ -1462,6 +1465,7 @@ def _fallback_body(
 # title 0.718 on the whole set). Headings shorter than that are section labels ("Menu", "Blog").
 TITLE_H1_MIN_WORDS = 3
 TITLE_SUFFIX_MAX_WORDS = 3
+    added = added[:: -(-len(added) // FALLBACK_CHROME_MAX_LINES)]  # an even sample of a long page's lines
 TITLE_SEPARATOR_RE = re.compile(r"\s+(?:[|\-–—•»:·~/]|::)\s+")
 TITLE_EDGE_CHARS = " |-–—•»:·~/"
 # Headings read for the title: the first few <h1> elements (a page's article heading comes early).
