@@ -1418,6 +1418,7 @@ def _adds_chrome_only(kept: list[str], lines: list[str], root) -> bool:
     kept = [" ".join(p.split()) for p in kept]
     kept_grams = _ngrams("\n".join(kept))
     added = [line for line in lines if len((grams := _ngrams(line)) & kept_grams) < RECOVER_KEPT_SHARE * len(grams)]
+    added = added[:: -(-len(added) // FALLBACK_CHROME_MAX_LINES)]  # an even sample of a long page's lines
     added_words = sum(len(line.split()) for line in added)
     in_chrome = _in_widgets(root, added, kept, FALLBACK_CHROME_ATTR_RE) if added else set()
     return added_words > 0 and sum(len(added[i].split()) for i in in_chrome) >= FALLBACK_CHROME_SHARE * added_words
@@ -1465,7 +1466,6 @@ def _fallback_body(
 # title 0.718 on the whole set). Headings shorter than that are section labels ("Menu", "Blog").
 TITLE_H1_MIN_WORDS = 3
 TITLE_SUFFIX_MAX_WORDS = 3
-    added = added[:: -(-len(added) // FALLBACK_CHROME_MAX_LINES)]  # an even sample of a long page's lines
 TITLE_SEPARATOR_RE = re.compile(r"\s+(?:[|\-–—•»:·~/]|::)\s+")
 TITLE_EDGE_CHARS = " |-–—•»:·~/"
 # Headings read for the title: the first few <h1> elements (a page's article heading comes early).
