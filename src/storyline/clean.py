@@ -822,45 +822,61 @@ class TreeEnsemble:
 
     def probabilities(self, rows: list[list[float]]):
         """Every tree walked at once (one array op per level for all trees, not one per tree and
-        level: ~12x fewer numpy calls on a page); leaf values summed in tree order by a running
-        sum, so the probabilities are bit for bit those of one tree after another."""
+        level), each level only over the trees that deep (trees walked deepest first: the mean
+        depth is about half the deepest), a node's next node one lookup (a leaf leads to itself);
+        ~3x faster than walking every tree to the deepest's depth. Leaf values are summed in tree
+        order by a running sum, so the probabilities are bit for bit those of one tree after another."""
         import numpy as np
 
         x = np.asarray(rows, dtype=float).reshape(len(rows), len(self.features))
-        feature, threshold, left, right, value, roots, depth = self.stacked
-        node = np.repeat(roots[:, None], len(rows), axis=1)  # (trees, rows)
-        columns = np.arange(len(rows))[None, :]
-        for _ in range(depth):
-            go_left = x[columns, np.maximum(feature[node], 0)] <= threshold[node]
-            node = np.where(left[node] < 0, node, np.where(go_left, left[node], right[node]))
-        steps = np.vstack([np.full((1, len(rows)), self.init), self.learning_rate * value[node]])
+        feature, threshold, child, value, roots, order, deep = self.stacked
+        node = np.repeat(roots[:, None], len(rows), axis=1)  # (trees deepest first, rows)
+        row_start = (np.arange(len(rows)) * len(self.features))[None, :]
+        cells = x.ravel()
+        for trees in deep:  # trees still walking at this level: a prefix of the deepest-first order
+            at = node[:trees]
+            go_left = cells[row_start + feature[at]] <= threshold[at]
+            node[:trees] = child[2 * at + go_left]
+        leaf_values = np.empty(node.shape)
+        leaf_values[order] = value[node]  # back in tree order
+        steps = np.vstack([np.full((1, len(rows)), self.init), self.learning_rate * leaf_values])
         raw = np.cumsum(steps, axis=0)[-1]  # sequential, as raw += step tree by tree
         return 1.0 / (1.0 + np.exp(-raw))
 
     @cached_property
     def stacked(self) -> tuple:
-        """The trees' node arrays laid end to end (child indices shifted, leaves still -1), each
-        tree's root index, and the deepest tree's depth; built once per model."""
+        """The trees' node arrays laid end to end, built once per model (see ``_stacked_trees``)."""
         return _stacked_trees(self.trees)
 
 
 def _stacked_trees(trees: tuple[dict, ...]) -> tuple:
+    """(feature, threshold, child, value, roots, order, deep) of the trees laid end to end:
+    node i's next node is ``child[2 * i + 1]`` when its feature is <= its threshold, else
+    ``child[2 * i]`` (a leaf's both are itself, its feature 0); ``roots`` the root nodes with
+    the deepest tree first, ``order`` those trees' places in the model, ``deep[level]`` how many
+    of them are deeper than ``level``."""
     import numpy as np
 
     sizes = [len(t["feature"]) for t in trees]
-    roots = np.cumsum([0, *sizes[:-1]])
-
-    def children(key: str):
-        return np.concatenate([np.where(t[key] < 0, -1, t[key] + root) for t, root in zip(trees, roots)])
-
+    starts = np.cumsum([0, *sizes[:-1]])
+    left = np.concatenate([np.where(t["left"] < 0, -1, t["left"] + start) for t, start in zip(trees, starts)])
+    right = np.concatenate([np.where(t["right"] < 0, -1, t["right"] + start) for t, start in zip(trees, starts)])
+    leaf = left < 0
+    itself = np.arange(len(left))
+    child = np.empty(2 * len(left), dtype=np.intp)
+    child[0::2] = np.where(leaf, itself, right)
+    child[1::2] = np.where(leaf, itself, left)
+    depths = np.array([t["depth"] for t in trees])
+    order = np.argsort(-depths, kind="stable")
+    deep = [int((depths > level).sum()) for level in range(int(depths.max()))]
     return (
-        np.concatenate([t["feature"] for t in trees]),
+        np.where(leaf, 0, np.concatenate([t["feature"] for t in trees])).astype(np.intp),
         np.concatenate([t["threshold"] for t in trees]),
-        children("left"),
-        children("right"),
+        child,
         np.concatenate([t["value"] for t in trees]),
-        roots,
-        max(t["depth"] for t in trees),
+        starts[order].astype(np.intp),
+        order,
+        deep,
     )
 
 
