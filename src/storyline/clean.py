@@ -597,15 +597,17 @@ def _is_page_metadata(text: str) -> bool:
     )
 
 
-def _select_body(units: list[_Unit], chrome_lines: frozenset[str], outlet: str | None, widget: list[bool], core: list[bool]) -> list[bool]:
+def _select_body(
+    units: list[_Unit], chrome_lines: frozenset[str], outlet: str | None, widget: list[bool], core: list[bool], norms: list[str]
+) -> list[bool]:
     """Keep/drop per unit: widgets and corpus chrome go everywhere (``widget`` and ``core`` are
-    the page's verdicts per unit, ``_page_verdicts``).
+    the page's verdicts per unit, ``_page_verdicts``; ``norms`` its units' ``normalise_line`` forms).
 
     Outside the core (above its first or below its last prose unit) only units that end like a
     sentence survive: headlines, taglines and link lists there have no closing punctuation, while
     list items and short notes ("Week 13.", "1. Name (2.)") do.
     """
-    keep = [not widget[i] and normalise_line(u.text) not in chrome_lines for i, u in enumerate(units)]
+    keep = [not widget[i] and norms[i] not in chrome_lines for i in range(len(units))]
     core_at = [i for i in range(len(units)) if keep[i] and core[i]]
     if not core_at:
         return [k and not _is_promo(u.text, outlet) for k, u in zip(keep, units)]
@@ -695,9 +697,11 @@ def unit_features(
     outlet: str | None,
     rule_keep: list[bool],
     verdicts: tuple[list[bool], list[bool]],
+    norms: list[str] | None = None,
 ) -> list[list[float]]:
     """One feature row per unit (see ``UNIT_FEATURES``): its own shape, its neighbours', its place in the page.
-    ``verdicts`` are the units' widget and core verdicts (``_page_verdicts``), taken once per page."""
+    ``verdicts`` are the units' widget and core verdicts (``_page_verdicts``) and ``norms`` their
+    ``normalise_line`` forms (``PlainPage.norms``; taken here when not given), once per page."""
     import math
 
     n = len(texts)
@@ -711,7 +715,8 @@ def unit_features(
     first, last = (core_at[0], core_at[-1]) if core_at else (n, -1)
     region = _prose_region([counts[i] if core[i] else -REGION_GAP_COST - min(counts[i], REGION_GAP_MAX_WORDS) for i in range(n)])
     core_distance = _distances_to_marked(core)
-    norms = [normalise_line(t) for t in texts]
+    if norms is None:
+        norms = [normalise_line(t) for t in texts]
     repeats = Counter(norms)
     total_words = sum(counts) or 1
     rows: list[list[float]] = []
@@ -1185,6 +1190,7 @@ class PlainPage:
     rule_keep: list[bool]
     widget: list[bool]  # per unit: _is_widget (asked by the rules, the features and the keep rule alike)
     core: list[bool]  # per unit: _is_core with the page's outlet
+    norms: list[str]  # per unit: normalise_line (compared with corpus chrome and titles by the rules, features and keep rule)
 
 
 def _plain_page(text: str, chrome_lines: frozenset[str]) -> PlainPage:
@@ -1194,7 +1200,9 @@ def _plain_page(text: str, chrome_lines: frozenset[str]) -> PlainPage:
     first_core = next((u.text for u in units if _is_core(u.text, site_outlet)), "")
     outlet = site_outlet or _split_dateline(first_core)[1]
     widget, core = _page_verdicts([u.text for u in units], outlet)
-    return PlainPage(units, removed, site_outlet, outlet, _select_body(units, chrome_lines, outlet, widget, core), widget, core)
+    norms = [normalise_line(u.text) for u in units]
+    rule_keep = _select_body(units, chrome_lines, outlet, widget, core, norms)
+    return PlainPage(units, removed, site_outlet, outlet, rule_keep, widget, core, norms)
 
 
 def _page_verdicts(texts: list[str], outlet: str | None) -> tuple[list[bool], list[bool]]:
@@ -1208,7 +1216,7 @@ def plain_unit_rows(raw_text: str, chrome_lines: frozenset[str] = frozenset()) -
     """The units of a plain-text dump and their feature rows: what the unit model is trained on."""
     page = _plain_page(_normalise_text(raw_text), chrome_lines)
     texts = [u.text for u in page.units]
-    return page, unit_features(texts, chrome_lines, page.outlet, page.rule_keep, (page.widget, page.core))
+    return page, unit_features(texts, chrome_lines, page.outlet, page.rule_keep, (page.widget, page.core), page.norms)
 
 
 def _smoothed(probabilities: list[float]) -> list[float]:
@@ -1226,7 +1234,7 @@ def _model_keep(page: PlainPage, chrome_lines: frozenset[str], model: UnitModel)
     texts = [u.text for u in page.units]
     if not texts:
         return []
-    rows = unit_features(texts, chrome_lines, page.outlet, page.rule_keep, (page.widget, page.core))
+    rows = unit_features(texts, chrome_lines, page.outlet, page.rule_keep, (page.widget, page.core), page.norms)
     first, final = model.page_stages(rows)
     return keep_by_probabilities(page, chrome_lines, rows, final, model.threshold, first)
 
@@ -1259,9 +1267,8 @@ def keep_by_probabilities(
     in_region = UNIT_FEATURES.index("in_prose_region")
     region_start = next((i for i, row in enumerate(rows) if row[in_region]), len(rows))
     keep = []
-    for i, unit in enumerate(page.units):
-        text = unit.text
-        hard_drop = page.widget[i] or normalise_line(text) in chrome_lines
+    for i in range(len(page.units)):
+        hard_drop = page.widget[i] or page.norms[i] in chrome_lines
         core_in_region = page.rule_keep[i] and rows[i][in_region] and page.core[i]
         score = raw[i] if i < region_start else smooth[i]
         keep.append(not hard_drop and (score >= threshold or (core_in_region and vouch[i] >= CORE_IN_REGION_MIN_PROBABILITY)))
@@ -1294,7 +1301,7 @@ def _keep_subheadings(page: PlainPage, chrome_lines: frozenset[str], rows: list[
     for i in range(1, len(units) - 1):
         if keep[i] or not rows[i][in_region] or vouch[i] < SUBHEADING_MIN_PROBABILITY:
             continue
-        if normalise_line(units[i].text) in chrome_lines or not _is_heading_shaped(units[i].text, page.outlet, page.widget[i]):
+        if page.norms[i] in chrome_lines or not _is_heading_shaped(units[i].text, page.outlet, page.widget[i]):
             continue
         if all(keep[j] and rows[j][in_region] and page.core[j] for j in (i - 1, i + 1)):
             out[i] = True
@@ -1309,8 +1316,8 @@ def _clean_plain(text: str, chrome_lines: frozenset[str], model: UnitModel | Non
     keep = _model_keep(page, chrome_lines, model) if use_model else page.rule_keep
     first_kept = keep.index(True) if True in keep else len(units)
     head_meta, title_norms = _head_metadata([u for u in units[:first_kept]])
-    for i, unit in enumerate(units):  # a title repeated lower down is not content
-        if keep[i] and normalise_line(unit.text) in title_norms:
+    for i in range(len(units)):  # a title repeated lower down is not content
+        if keep[i] and page.norms[i] in title_norms:
             keep[i] = False
     paragraphs = [u.text for u, k in zip(units, keep) if k]
     removed.extend(line for u, k in zip(units, keep) if not k for line in u.lines)
@@ -1407,31 +1414,80 @@ def _in_short_runs(marks: list[int]) -> set[int]:
     return out
 
 
+# Some templates cut the article body into sibling chunks (a <div class="body"> per few
+# paragraphs, ads and embeds between them), and trafilatura keeps only one of them. Elements
+# shaped like the kept paragraphs' container (same tag and class, their parents too:
+# RECOVER_CHUNK_LEVELS) that hold none of them are taken for the other chunks, and their prose
+# lines come back wherever they lie, before the first kept line or after the last. Pages
+# trafilatura kept under HTML_RECOVER_SHARE of (bench/extraction.py --mode html): the container
+# alone (1 level) also matched a page builder's generic "widget container" around a FAQ (WCXB
+# tune 0.9489 -> 0.9495, one page 0.995 -> 0.886); 2 levels WCXB tune 0.9489 -> 0.9497, check
+# 0.9511 -> 0.9524, AEB tune 0.9725 (no such page), check 0.9733 -> 0.9798 (two pages keeping
+# ~500 of ~1,400 words), 5 pages changed, none worse; 3 levels the same on the tune halves, one
+# check page fewer. 42 of the 301 pages looked at had such chunks, at most 16.
+RECOVER_CHUNK_LEVELS = 2
+# More elements of one shape than this are a list of cards, not one article cut in parts (and a
+# hostile page could repeat a shape thousands of times): the chunks are then left alone.
+RECOVER_MAX_CHUNKS = 40
+
+
+def _shape(element, levels: int = RECOVER_CHUNK_LEVELS) -> tuple:
+    """Tag and class of an element and of its ancestors, ``levels`` in all."""
+    out = []
+    while element is not None and len(out) < levels:
+        out.append((element.tag, element.get("class")))
+        element = element.getparent()
+    return tuple(out)
+
+
+def _article_chunk_lines(root, kept: set[str]) -> set[str]:
+    """Visible-text lines of the paragraphs (``<p>``) of the page's other article chunks: elements
+    with a class, shaped like (``_shape``) a parent of a ``<p>`` whose text is one of the ``kept``
+    paragraphs, holding none."""
+    containers = set()
+    for p in root.iter("p"):
+        parent = p.getparent()
+        if parent is not None and parent.get("class") and " ".join(p.text_content().split()) in kept:
+            containers.add(parent)
+    shapes = {_shape(c) for c in containers}
+    if not shapes:
+        return set()
+    chunks = [el for el in root.iter(*{s[0][0] for s in shapes}) if el not in containers and el.get("class") and _shape(el) in shapes]
+    if len(chunks) > RECOVER_MAX_CHUNKS:
+        return set()
+    paragraphs = (p for chunk in chunks for p in chunk.iter("p"))  # a chunk's list items are its teasers
+    return {line for p in paragraphs for line in _normalised_dump(tree_visible_text(p)).split("\n")}
+
+
 def _recover_dropped_prose(paragraphs: list[str], lines: list[str], root, chrome_lines: frozenset[str] = frozenset()) -> list[str]:
     """trafilatura's ``paragraphs`` with the prose ``lines`` of the page's visible text it dropped inside the article put back.
 
     A line comes back only between two lines trafilatura kept (never above the article or
-    below it, where teasers and comments are), when it is sentence-shaped prose of at least
+    below it, where teasers and comments are) or in another chunk of the article
+    (``_article_chunk_lines``), when it is sentence-shaped prose of at least
     ``HTML_RECOVER_MIN_WORDS`` words or lies in a short run between two kept lines (a
     subheading, a short list: ``HTML_RECOVER_RUN_MAX``), is once on the page, not truncated, not
     part of a kept paragraph, not a corpus ``chrome_lines`` line and not in a widget of the page
-    ``root``; it goes after the paragraph holding the kept line before it.
+    ``root``; it goes after the paragraph holding the kept line before it (before the first
+    paragraph when no kept line comes before it).
     """
     kept = {" ".join(p.split()): k for k, p in enumerate(paragraphs)}
     marks = [i for i, line in enumerate(lines) if line in kept]
-    if len(marks) < 2:
+    chunk_lines = _article_chunk_lines(root, set(kept)) if marks else set()
+    if len(marks) < 2 and not chunk_lines:
         return paragraphs
+    span = range(len(lines)) if chunk_lines else range(marks[0], marks[-1])
     kept_text = "\n".join(kept)
     repeats = Counter(lines)
     in_short_run = _in_short_runs(marks)
     candidates = [
-        i for i in range(marks[0], marks[-1])
+        i for i in span
         if lines[i] not in kept
         and repeats[lines[i]] == 1
         and lines[i][:RECOVER_PROBE_CHARS] not in kept_text
         and not TRUNCATED_RE.search(lines[i])
         and (
-            (len(lines[i].split()) >= HTML_RECOVER_MIN_WORDS and _is_core(lines[i], None))
+            (len(lines[i].split()) >= HTML_RECOVER_MIN_WORDS and (marks[0] <= i < marks[-1] or lines[i] in chunk_lines) and _is_core(lines[i], None))
             or (i in in_short_run and not _is_widget(lines[i]) and not _is_promo(lines[i], None) and not _is_page_metadata(lines[i]))
         )
     ]
@@ -1447,7 +1503,7 @@ def _recover_dropped_prose(paragraphs: list[str], lines: list[str], root, chrome
     chosen = {i for n, i in enumerate(candidates) if n not in widget}
     after: dict[int, list[str]] = {}
     anchor = -1
-    for i in range(marks[0], marks[-1]):
+    for i in span:
         if lines[i] in kept:
             anchor = kept[lines[i]]
         elif i in chosen:
