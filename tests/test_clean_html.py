@@ -190,3 +190,76 @@ def test_long_comment_thread_is_sampled_not_read_whole(monkeypatch) -> None:
     assert len(many) > 3 * clean.FALLBACK_CHROME_MAX_LINES
     assert clean._adds_chrome_only(KEPT, KEPT + many, root)
     assert 0 < looked_up[0] <= clean.FALLBACK_CHROME_MAX_LINES
+
+
+# --- an article cut into sibling chunks -----------------------------------------------------
+
+SECOND_CHUNK = [
+    "Engineers will inspect the remaining supports over the winter, and the council expects their "
+    "report to say whether the bridge can reopen to lorries once the two damaged supports are replaced.",
+    "Until then the harbour authority will pay for extra signs on the ring road, so that drivers from "
+    "the ferry terminal find the detour before they reach the closed approach to the bridge.",
+]
+TEASER_ITEM = "Read more: the ferry operator cuts two evening crossings and adds a morning service for commuters next week"
+
+
+def _chunked_page(first: list[str], second: list[str], elsewhere: str = "") -> str:
+    """An article body cut into two ``<div class='body-chunk'>`` (each in its own grid cell, an ad
+    between them), the second ending in a teaser list; ``elsewhere`` goes after the article."""
+
+    def chunk(paragraphs: list[str], tail: str = "") -> str:
+        return "<div class='grid-cell'><div class='body-chunk'>" + "".join(f"<p>{p}</p>" for p in paragraphs) + tail + "</div></div>"
+
+    return (
+        "<html><body><article class='story'>"
+        + chunk(first)
+        + "<div class='ad-slot'>Advertisement</div>"
+        + chunk(second, f"<ul><li>{TEASER_ITEM}</li></ul>")
+        + f"</article>{elsewhere}</body></html>"
+    )
+
+
+def test_prose_of_the_articles_other_chunk_put_back_after_the_last_kept_line() -> None:
+    # trafilatura kept the first chunk only; the second's paragraphs lie below the last kept line
+    assert _recover(_chunked_page(KEPT, SECOND_CHUNK)) == KEPT + SECOND_CHUNK
+
+
+def test_chunk_above_the_kept_one_goes_before_the_first_paragraph() -> None:
+    assert _recover(_chunked_page(SECOND_CHUNK, KEPT)) == SECOND_CHUNK + KEPT
+
+
+def test_chunk_list_items_and_same_class_elsewhere_stay_out() -> None:
+    # the same class under a differently shaped parent is another component (a bio box), and a
+    # chunk's list items are its teasers, not its paragraphs
+    elsewhere = f"<div class='author-box'><div class='body-chunk'><p>{BIO}</p></div></div>"
+    body = _recover(_chunked_page(KEPT, SECOND_CHUNK, elsewhere))
+    assert BIO not in body and TEASER_ITEM not in body
+    assert body == KEPT + SECOND_CHUNK
+
+
+def test_many_elements_of_one_shape_are_cards_not_chunks() -> None:
+    cards = [[f"Card {n}: {SECOND_CHUNK[0]}"] for n in range(clean.RECOVER_MAX_CHUNKS)]
+    page = _chunked_page(KEPT, SECOND_CHUNK).replace(
+        "</article>", "".join(f"<div class='grid-cell'><div class='body-chunk'><p>{c[0]}</p></div></div>" for c in cards) + "</article>"
+    )
+    assert _recover(page) == KEPT
+
+
+# Two AEB pages (check half) whose body a template cuts into chunks: trafilatura kept ~500 of ~1,400 words.
+CHUNKED_AEB_PAGES = (
+    "2f42ef1d3ea0c96e56355d3db93d0e06b47e760b74f6f4261278b8cd1c246dd6",
+    "d48aeb9cf2f2ff15769a57513249b4a6a669159f3e50b335e741d4206a824e88",
+)
+
+
+def test_chunked_real_articles_come_back_whole(bench_common, monkeypatch) -> None:
+    pages = [p for p in bench_common.load_aeb() if p.id in CHUNKED_AEB_PAGES]
+    docs = [Document(id=p.id, path=f"{p.id}.html", raw_text=p.html, raw_format="html") for p in pages]
+    model = clean.load_unit_model()
+    with_chunks = [bench_common.shingle_pr(p.body, d.clean_text) for p, d in zip(pages, clean.clean_documents(docs, model))]
+    monkeypatch.setattr(clean, "RECOVER_MAX_CHUNKS", 0)
+    without = [bench_common.shingle_pr(p.body, d.clean_text) for p, d in zip(pages, clean.clean_documents(docs, model))]
+    assert len(pages) == 2
+    for (precision, recall), (precision_before, recall_before) in zip(with_chunks, without):
+        assert recall_before < 0.6 and recall > 0.95
+        assert precision >= precision_before - 0.02
