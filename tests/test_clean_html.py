@@ -129,6 +129,7 @@ def test_recovery_only_when_trafilatura_kept_little_of_the_prose() -> None:
 # --- on real pages ---------------------------------------------------------------------------
 
 REAL_PAGES = 40  # the first WCXB pages by id: several where trafilatura dropped list prose
+PAGE_CHANGE = 0.005  # a page counts as better or worse when its F1 moves by more (a stray word is ~0.001)
 
 
 @pytest.fixture(scope="module")
@@ -143,7 +144,7 @@ def test_recovery_raises_wcxb_f1_on_real_pages(wcxb_pages, monkeypatch) -> None:
     with_recovery = [common.bag_f1(p.body, d.clean_text) for p, d in zip(pages, clean.clean_documents(docs, model))]
     monkeypatch.setattr(clean, "HTML_RECOVER_SHARE", 0.0)
     without = [common.bag_f1(p.body, d.clean_text) for p, d in zip(pages, clean.clean_documents(docs, model))]
-    changed = [(a, b) for a, b in zip(with_recovery, without) if a != b]
+    changed = [(a, b) for a, b in zip(with_recovery, without) if abs(a - b) > PAGE_CHANGE]
     assert len(changed) >= 3
     assert sum(a > b for a, b in changed) > 2 * sum(a < b for a, b in changed)
     assert sum(with_recovery) / len(pages) > sum(without) / len(pages) + 0.005

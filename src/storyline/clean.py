@@ -154,8 +154,13 @@ CREDIT_MAX_WORDS = 40
 # and costs AEB nothing; on the check halves it gives WCXB 0.9373 -> 0.9415, AEB 0.9587 (the
 # same; 1.0 x 8: 0.9430 / 0.9590). The plain-text path's units instead of the raw lines scored
 # the same (0.9449 / 0.9702 at 0.6 x 20, before the widget test took its present form) at
-# ~60 ms a page it ran on.
-HTML_RECOVER_SHARE = 0.8
+# ~60 ms a page it ran on. Re-measured with the chunk rule below and the teaser/tail trims
+# (offline on the 940 pages whose trafilatura body is kept, tune / check halves, recovery's CPU
+# a page on average, shared machine), from 0.8: WCXB 0.9500 / 0.9527, AEB 0.9754 / 0.9823;
+# 0.9 WCXB 0.9507 / 0.9534, AEB 0.9755 / 0.9823, +0.4 ms; 0.95 WCXB 0.9512 / 0.9539, +0.9 ms;
+# 1.0 WCXB 0.9514 / 0.9542, AEB 0.9754 / 0.9823, +1.5 ms (the pages above 0.8 mostly lose list
+# items and subheadings in short runs). 0.9 takes half the gain at a quarter of the cost.
+HTML_RECOVER_SHARE = 0.9
 HTML_RECOVER_MIN_WORDS = 20
 # What trafilatura dropped rightly sits in widgets: link text, captions, asides, forms, page
 # furniture, and elements whose class or id names a widget (bios, teasers, newsletter boxes,
@@ -1423,7 +1428,7 @@ def _in_short_runs(marks: list[int]) -> set[int]:
 # alone (1 level) also matched a page builder's generic "widget container" around a FAQ (WCXB
 # tune 0.9489 -> 0.9495, one page 0.995 -> 0.886); 2 levels WCXB tune 0.9489 -> 0.9497, check
 # 0.9511 -> 0.9524, AEB tune 0.9725 (no such page), check 0.9733 -> 0.9798 (two pages keeping
-# ~500 of ~1,400 words), 5 pages changed, none worse; 3 levels the same on the tune halves, one
+# ~500 of ~1,400 words), 4 pages changed, none worse; 3 levels the same on the tune halves, one
 # check page fewer. 42 of the 301 pages looked at had such chunks, at most 16. Cost: recovery
 # 0.85 -> 1.10 ms CPU a page on average over the 940 pages trafilatura's body was kept on.
 RECOVER_CHUNK_LEVELS = 2
@@ -1453,7 +1458,8 @@ def _article_chunk_lines(root, kept: set[str]) -> set[str]:
     shapes = {_shape(c) for c in containers}
     if not shapes:
         return set()
-    chunks = [el for el in root.iter(*{s[0][0] for s in shapes}) if el not in containers and el.get("class") and _shape(el) in shapes]
+    own = {s[0] for s in shapes}  # the element's own tag and class, tested before its ancestors'
+    chunks = [el for el in root.iter(*{s[0][0] for s in shapes}) if (el.tag, el.get("class")) in own and el not in containers and _shape(el) in shapes]
     if len(chunks) > RECOVER_MAX_CHUNKS:
         return set()
     paragraphs = (p for chunk in chunks for p in chunk.iter("p"))  # a chunk's list items are its teasers
