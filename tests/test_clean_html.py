@@ -264,3 +264,94 @@ def test_chunked_real_articles_come_back_whole(bench_common, monkeypatch) -> Non
     for (precision, recall), (precision_before, recall_before) in zip(with_chunks, without):
         assert recall_before < 0.6 and recall > 0.95
         assert precision >= precision_before - 0.02
+
+
+# --- leaked lines in trafilatura's kept paragraphs: teaser labels, closing pushes, repeated headline ---
+
+HEADLINE = "Harbour bridge to close to lorries next spring"
+
+
+def _tail(paragraphs: list[str], markup: str | None = None) -> tuple[list[str], list[str]]:
+    removed: list[str] = []
+    root = clean.parse_html(markup) if markup else None
+    return clean._drop_html_tail(list(paragraphs), removed, root), removed
+
+
+def test_teaser_lines_go_wherever_they_are_but_prose_led_by_the_same_words_stays() -> None:
+    teasers = ["Related: Ferry timetables change next week", "SEE MORE: Council budget vote delayed again", "You may also like..."]
+    prose = [
+        "Also on Tuesday, the council approved a new cycle lane along the harbour front.",
+        "Related research by the engineers found the same corrosion in the ferry terminal's ramps.",
+    ]
+    body, removed = _tail([KEPT[0], teasers[0], KEPT[1], teasers[1], *prose, KEPT[2], teasers[2]])
+    assert body == [KEPT[0], KEPT[1], *prose, KEPT[2]]
+    assert removed == teasers
+
+
+def test_a_body_of_teaser_lines_only_is_left_alone() -> None:
+    lines = ["Related: Ferry timetables change next week", "Read more: Council budget vote delayed again"]
+    assert _tail(lines)[0] == lines
+
+
+def test_closing_pushes_go_from_the_end_only() -> None:
+    push = "Have a tip? Jonas Berg may be reached at the newsroom. Follow him on Twitter."
+    listen = "Listen live to the council meeting on Monday evening - or listen back here."
+    mid = "Hauliers can sign up for the council's detour alerts, the transport office said."
+    body, removed = _tail([KEPT[0], mid, KEPT[1], push, listen])
+    assert body == [KEPT[0], mid, KEPT[1]]
+    assert removed == [push, listen]
+
+
+def test_the_pages_headline_repeated_as_the_first_line_goes() -> None:
+    page = f"<html><body><h1>{HEADLINE}</h1><p>{KEPT[0]}</p><p>{KEPT[1]}</p></body></html>"
+    assert _tail([HEADLINE.upper() + ".", KEPT[0], KEPT[1]], page)[0] == KEPT[:2]
+    # another first line, or no page to compare with, stays
+    assert _tail(["Bridge works", KEPT[0]], page)[0] == ["Bridge works", KEPT[0]]
+    assert _tail([HEADLINE, KEPT[0]])[0] == [HEADLINE, KEPT[0]]
+
+
+def test_real_article_bodies_keep_their_lines(bench_common) -> None:
+    # AEB's reference bodies: what a clean body looks like; the rules take almost nothing from it
+    # (one "Don't Miss" line of 4,363 when written)
+    bodies = [[ln for ln in p.body.split("\n") if ln.strip()] for p in bench_common.load_aeb()]
+    words = sum(len(ln.split()) for body in bodies for ln in body)
+    kept = sum(len(ln.split()) for body in bodies for ln in _tail(body)[0])
+    assert words > 100_000 and kept >= 0.999 * words
+
+
+# AEB pages (both halves) where trafilatura kept a teaser line, a closing push or the headline.
+LEAKY_AEB_PAGES = (
+    "3c5bf8db4272925bf1dd5713fc325e179fd0d1cc6fb8c77aa2d917cfd2518a32",
+    "4a44ab3e4c41d56ce9b79eb07acb06aed1bc52aba68a950f06e7de7ef848400a",
+    "624fcd903d56fc7055fa7097b330629450c095ad6937318deb027be7803bbf35",
+    "70cb2d5bca75ab5a8f6bb378a38a52f882f6bda508de93b12502e74936d86ff2",
+    "776a1c046798b474e410f6edf3225d6a27fecd0de6aac22aef7b7f64fe87caaf",
+    "ac3c035520461017a7c5b248d8e39ef063cad4c0c7d7b7ecd68aff8f15099485",
+)
+
+
+def _aeb_scores(bench_common, page_ids: tuple[str, ...]):
+    """The AEB pages named, and a function cleaning them and scoring each (precision, recall) on
+    the body as the bench reads it (a split-off dateline is body text)."""
+    pages = [p for p in bench_common.load_aeb() if p.id in page_ids]
+    model = clean.load_unit_model()
+
+    def scores() -> list[tuple[float, float]]:
+        cleaned = clean.clean_documents([Document(id=p.id, path=f"{p.id}.html", raw_text=p.html, raw_format="html") for p in pages], model)
+        return [bench_common.shingle_pr(p.body, f"{d.dateline or ''} {d.clean_text}") for p, d in zip(pages, cleaned)]
+
+    return pages, scores
+
+
+def test_leaked_lines_leave_real_pages_without_losing_body(bench_common, monkeypatch) -> None:
+    pages, scores = _aeb_scores(bench_common, LEAKY_AEB_PAGES)
+
+    after = scores()
+    monkeypatch.setattr(clean, "_is_teaser", lambda paragraph: False)
+    monkeypatch.setattr(clean, "_is_push", lambda paragraph: False)
+    monkeypatch.setattr(clean, "_repeats_headline", lambda paragraph, root: False)
+    before = scores()
+    assert len(pages) == len(LEAKY_AEB_PAGES)
+    for (precision, recall), (precision_before, recall_before) in zip(after, before):
+        assert precision > precision_before
+        assert recall >= recall_before - 0.01
