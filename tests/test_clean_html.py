@@ -355,3 +355,20 @@ def test_leaked_lines_leave_real_pages_without_losing_body(bench_common, monkeyp
     for (precision, recall), (precision_before, recall_before) in zip(after, before):
         assert precision > precision_before
         assert recall >= recall_before - 0.01
+
+
+# --- trafilatura's fast mode first, its full mode where fast mode kept little -----------------
+
+
+@pytest.mark.parametrize(
+    ("prose_words", "modes"),
+    [(30, ["fast"]), (10_000, ["fast", "full"]), (None, ["full"])],  # the article holds ~70 words
+)
+def test_full_mode_runs_only_where_fast_mode_kept_little(prose_words, modes, monkeypatch) -> None:
+    ran: list[str] = []
+    run = clean._trafilatura_run
+    monkeypatch.setattr(clean, "_trafilatura_run", lambda tree, fast: ran.append("fast" if fast else "full") or run(tree, fast))
+    tree = clean.load_page_tree(_page(f"<p>{DROPPED}</p>"))
+    text = clean._trafilatura_text(tree, prose_words)
+    assert ran == modes
+    assert KEPT[0] in text

@@ -128,7 +128,13 @@ HTML_DATE_EXTENSIVE = False
 # their dumps, CPU per page (A/B in one process) HTML 51.8 -> 48.8 ms, plain-text dumps 39.8 ->
 # 26.7: whole sets through bench/extraction.py --mode html --warm-up 20 0.98x -> 1.02-1.05x
 # trafilatura default's pages per CPU-second (two runs; 0.96x with comments off), shared machine.
-HTML_FAST = False
+# Fast mode is now tried first, and the full mode runs only where fast mode kept fewer words than
+# this share of the dump's prose-line words (it may have missed the article: the plain-text
+# fallback's bar). All 974 pages, this stage with full mode only / fast first (one process):
+# AEB F1 0.9796 / 0.9796, WCXB 0.9522 / 0.9523; 105 pages (11%) run both. Fast mode alone gave
+# 0.9748 / 0.9514 (it misses the article on pages the full mode finds); a bar of 0.2 gave AEB
+# 0.9818 from a single page just under it and 0.1 WCXB 0.9517.
+HTML_FULL_MODE_RATIO = 0.3
 # trafilatura sometimes misses the article container and returns a fragment. When it keeps
 # fewer words than this share of what the plain-text path keeps from the page's visible text,
 # the plain-text path's body is used. Measured on the held-out halves (80 WCXB, 89 AEB pages):
@@ -1597,13 +1603,21 @@ def _recover_dropped_prose(paragraphs: list[str], lines: list[str], root, chrome
 
 
 def _html_body(
-    paragraphs: list[str], removed: list[str], root, dump: str, chrome_lines: frozenset[str], model: UnitModel | None
+    paragraphs: list[str],
+    removed: list[str],
+    root,
+    dump: str,
+    chrome_lines: frozenset[str],
+    model: UnitModel | None,
+    prose_words: int | None = None,
 ) -> tuple[list[str], list[str]]:
     """trafilatura's body, replaced by the plain-text path's when trafilatura missed the article
     (``_fallback_body``), else with the prose it dropped inside the article put back when it
-    kept less than ``HTML_RECOVER_SHARE`` of the dump's prose lines."""
+    kept less than ``HTML_RECOVER_SHARE`` of the dump's prose lines (``prose_words`` when the
+    caller has counted them)."""
     found = sum(len(p.split()) for p in paragraphs)
-    prose_words = _prose_line_words(dump)  # both tests read it
+    if prose_words is None:
+        prose_words = _prose_line_words(dump)  # both tests read it
     fallback = _fallback_body(found, dump, chrome_lines, model, prose_words, paragraphs, root)
     if fallback is not None:
         return fallback
@@ -1769,6 +1783,26 @@ def _page_metadata(tree) -> dict[str, str | None]:
     return {field: getattr(meta, field) for field in ("title", "author", "url", "sitename", "date")}
 
 
+def _trafilatura_run(tree, fast: bool) -> str | None:
+    import trafilatura
+
+    result = trafilatura.bare_extraction(
+        tree, include_comments=False, with_metadata=False, favor_precision=HTML_FAVOR_PRECISION, fast=fast
+    )
+    return result.text if result is not None else None
+
+
+def _trafilatura_text(tree, prose_words: int | None) -> str | None:
+    """trafilatura's body text of a parsed page: its fast mode, or its full mode (which also
+    weighs readability's and jusText's picks) where fast mode kept under ``HTML_FULL_MODE_RATIO``
+    of the page's ``prose_words`` (None: not counted, full mode only)."""
+    if prose_words is not None:
+        text = _trafilatura_run(tree, fast=True)
+        if text is not None and len(text.split()) >= HTML_FULL_MODE_RATIO * prose_words:
+            return text
+    return _trafilatura_run(tree, fast=False)
+
+
 def _clean_html(
     html: str, chrome_lines: frozenset[str], model: UnitModel | None
 ) -> tuple[list[str], list[str], _TextMeta, str | None, str | None]:
@@ -1778,16 +1812,15 @@ def _clean_html(
     (it missed the article container), the plain-text path's paragraphs are the body.
     Returns (paragraphs, removed lines, metadata, url, ISO date from the page metadata).
     """
-    import trafilatura
-
     # Parsed once: trafilatura works on its own copy, the visible text reads this one. A page
     # trafilatura's loader rejects (not HTML enough) still gets the plain-text path.
     tree = load_page_tree(html)
-    result = None if tree is None else trafilatura.bare_extraction(
-        tree, include_comments=False, with_metadata=False, favor_precision=HTML_FAVOR_PRECISION, fast=HTML_FAST
-    )
+    root = tree if tree is not None else parse_html(html)
+    dump = tree_visible_text(root) if model is not None and root is not None else ""
+    prose_words = _prose_line_words(dump)
+    text = None if tree is None else _trafilatura_text(tree, prose_words if dump else None)
     page_meta = {} if tree is None else _page_metadata(tree)
-    meta = _normalised_fields({**page_meta, "text": result.text if result is not None else None})
+    meta = _normalised_fields({**page_meta, "text": text})
     title = (meta.get("title") or "").strip() or None
     units = _join_fragments([_Unit(ln.strip(), (ln.strip(),)) for ln in (meta.get("text") or "").split("\n") if ln.strip()])
     removed: list[str] = []
@@ -1800,9 +1833,7 @@ def _clean_html(
             removed.extend(unit.lines)
         else:
             paragraphs.append(unit.text)
-    root = tree if tree is not None else parse_html(html)
-    dump = tree_visible_text(root) if model is not None and root is not None else ""
-    paragraphs, removed = _html_body(paragraphs, removed, root, dump, chrome_lines, model)
+    paragraphs, removed = _html_body(paragraphs, removed, root, dump, chrome_lines, model, prose_words)
     paragraphs = _drop_html_tail(paragraphs, removed, root)
     dateline, agency, rest = _split_dateline(paragraphs[0]) if paragraphs else (None, None, "")
     if dateline:
