@@ -518,3 +518,17 @@ def test_extraction_quality_gate(bench_common, set_name: str, mode: str) -> None
     score = _gate_score(bench_common, set_name, mode)
     print(f"gate {set_name} {mode}: {score:.4f}")
     assert score >= GATE_FLOORS[(set_name, mode)]
+
+
+def test_plain_text_teaser_and_closing_credit_leave_the_body(cleaned) -> None:
+    """A teaser line pasted mid-article and a wire credit at the end, in a seed's scraped text:
+    both go, and the body is otherwise what it was."""
+    seed = _seed_doc("001")
+    lines = seed.raw_text.split("\n")
+    middle = next(i for i in range(len(lines) // 2, len(lines)) if lines[i - 1].endswith("."))  # after a sentence
+    teaser = "Related: Xi and Putin meet again as trade between the two countries grows"
+    credit = "Reporting by Anna Example in Moscow; Editing by Ben Example"
+    raw = "\n".join(lines[:middle] + ["", teaser, ""] + lines[middle:] + ["", credit])
+    doc = clean_documents([Document(id="001", path=seed.path, raw_text=raw)])[0]
+    assert teaser not in doc.clean_text and credit not in doc.clean_text
+    assert doc.clean_text == cleaned["001"].clean_text

@@ -274,7 +274,7 @@ HEADLINE = "Harbour bridge to close to lorries next spring"
 def _tail(paragraphs: list[str], markup: str | None = None) -> tuple[list[str], list[str]]:
     removed: list[str] = []
     root = clean.parse_html(markup) if markup else None
-    return clean._drop_html_tail(list(paragraphs), removed, root), removed
+    return clean._drop_leaked_lines(list(paragraphs), removed, root), removed
 
 
 def test_teaser_lines_go_wherever_they_are_but_prose_led_by_the_same_words_stays() -> None:

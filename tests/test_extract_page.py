@@ -62,7 +62,7 @@ def test_body_without_closing_chrome_untouched() -> None:
 
 
 def test_last_paragraph_kept_when_it_is_the_only_one() -> None:
-    kept = clean._drop_html_tail(["Subscribe to our newsletter for daily updates."], [])
+    kept = clean._drop_leaked_lines(["Subscribe to our newsletter for daily updates."], [])
     assert kept == ["Subscribe to our newsletter for daily updates."]
 
 
