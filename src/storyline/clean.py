@@ -175,8 +175,9 @@ CREDIT_MAX_WORDS = 40
 # a page on average, shared machine), from 0.8: WCXB 0.9500 / 0.9527, AEB 0.9754 / 0.9823;
 # 0.9 WCXB 0.9507 / 0.9534, AEB 0.9755 / 0.9823, +0.4 ms; 0.95 WCXB 0.9512 / 0.9539, +0.9 ms;
 # 1.0 WCXB 0.9514 / 0.9542, AEB 0.9754 / 0.9823, +1.5 ms (the pages above 0.8 mostly lose list
-# items and subheadings in short runs). 0.9 takes half the gain at a quarter of the cost.
-HTML_RECOVER_SHARE = 0.9
+# items and subheadings in short runs). 0.9 takes half the gain at a quarter of the cost; with
+# trafilatura's fast mode first (HTML_FULL_MODE_RATIO) the stage has time to spare, so 1.0.
+HTML_RECOVER_SHARE = 1.0
 HTML_RECOVER_MIN_WORDS = 20
 # What trafilatura dropped rightly sits in widgets: link text, captions, asides, forms, page
 # furniture, and elements whose class or id names a widget (bios, teasers, newsletter boxes,
