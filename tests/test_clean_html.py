@@ -120,9 +120,9 @@ def test_recovery_only_when_trafilatura_kept_little_of_the_prose() -> None:
     root = clean.parse_html(_page(f"<div class='note'>{DROPPED}</div>"))
     dump = clean.tree_visible_text(root)
     model = clean.load_unit_model()
-    body, _ = clean._html_body(list(KEPT), [], root, dump, frozenset(), model)
+    body, _ = clean._html_body(list(KEPT), [], root, dump, frozenset(), model, clean._prose_line_words(dump))
     assert DROPPED in body  # trafilatura's three paragraphs are < 0.8 of the prose lines here
-    body, _ = clean._html_body(KEPT + [DROPPED], [], root, dump, frozenset(), model)
+    body, _ = clean._html_body(KEPT + [DROPPED], [], root, dump, frozenset(), model, clean._prose_line_words(dump))
     assert body == KEPT + [DROPPED]
 
 
@@ -169,7 +169,8 @@ def _added_page(container: str) -> tuple[object, list[str]]:
 def test_plain_text_body_refused_when_it_adds_a_comment_thread() -> None:
     root, plain_body = _added_page("comment-content")
     assert clean._adds_chrome_only(KEPT, plain_body, root)
-    body, _ = clean._html_body(list(KEPT), [], root, clean.tree_visible_text(root), frozenset(), clean.load_unit_model())
+    dump = clean.tree_visible_text(root)
+    body, _ = clean._html_body(list(KEPT), [], root, dump, frozenset(), clean.load_unit_model(), clean._prose_line_words(dump))
     assert body == KEPT  # the fallback ran (trafilatura's words < 0.3 of the prose) and was refused
 
 
@@ -273,8 +274,8 @@ HEADLINE = "Harbour bridge to close to lorries next spring"
 
 def _tail(paragraphs: list[str], markup: str | None = None) -> tuple[list[str], list[str]]:
     removed: list[str] = []
-    root = clean.parse_html(markup) if markup else None
-    return clean._drop_leaked_lines(list(paragraphs), removed, root), removed
+    headings = clean.page_headings(clean.parse_html(markup)) if markup else []
+    return clean._drop_leaked_lines(list(paragraphs), removed, headings), removed
 
 
 def test_teaser_lines_go_wherever_they_are_but_prose_led_by_the_same_words_stays() -> None:
@@ -349,7 +350,7 @@ def test_leaked_lines_leave_real_pages_without_losing_body(bench_common, monkeyp
     after = scores()
     monkeypatch.setattr(clean, "_is_teaser", lambda paragraph: False)
     monkeypatch.setattr(clean, "_is_push", lambda paragraph: False)
-    monkeypatch.setattr(clean, "_repeats_headline", lambda paragraph, root: False)
+    monkeypatch.setattr(clean, "_repeats_headline", lambda paragraph, headings: False)
     before = scores()
     assert len(pages) == len(LEAKY_AEB_PAGES)
     for (precision, recall), (precision_before, recall_before) in zip(after, before):

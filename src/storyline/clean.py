@@ -1388,10 +1388,10 @@ def _clean_plain(text: str, chrome_lines: frozenset[str], model: UnitModel | Non
     return [p for p in paragraphs if p.strip()], removed, meta
 
 
-def _drop_leaked_lines(paragraphs: list[str], removed: list[str], root=None) -> list[str]:
+def _drop_leaked_lines(paragraphs: list[str], removed: list[str], headings: list[str] = ()) -> list[str]:
     """A body (trafilatura's, or the plain-text path's) without a comment thread, closing
-    credits, a closing promotion run, teaser lines and the page's headline (``root``: the parsed
-    page, when there is one) repeated as its first line.
+    credits, a closing promotion run, teaser lines and one of the page's ``headings``
+    (``page_headings``, when there is a parsed page) repeated as its first line.
 
     Only the end is trimmed (and the thread from its first header on): lines like these in
     mid-article are rare, and a body paragraph that merely mentions a newsletter stays.
@@ -1409,7 +1409,7 @@ def _drop_leaked_lines(paragraphs: list[str], removed: list[str], root=None) -> 
     if teasers and len(teasers) < len(kept):
         kept = [p for p in kept if not _is_teaser(p)]
         dropped = teasers + dropped
-    if len(kept) > 1 and root is not None and _repeats_headline(kept[0], root):
+    if len(kept) > 1 and headings and _repeats_headline(kept[0], headings):
         dropped.insert(0, kept.pop(0))
     removed.extend(dropped)
     return kept
@@ -1425,13 +1425,13 @@ def _is_teaser(paragraph: str) -> bool:
     return len(paragraph.split(None, TEASER_MAX_WORDS)) <= TEASER_MAX_WORDS and TEASER_LABEL_RE.match(paragraph) is not None
 
 
-def _repeats_headline(paragraph: str, root) -> bool:
-    """The paragraph is one of the page's first ``TITLE_H1_MAX`` <h1> headings (the headline
-    shown again above the body; trafilatura's title is often the og:title, worded otherwise)."""
+def _repeats_headline(paragraph: str, headings: list[str]) -> bool:
+    """The paragraph is one of the page's ``headings`` (the headline shown again above the body;
+    trafilatura's title is often the og:title, worded otherwise)."""
     if len(paragraph) > TITLE_MAX_CHARS:
         return False
     line = normalise_line(paragraph)
-    return any(normalise_line(tree_visible_text(h)) == line for _, h in zip(range(TITLE_H1_MAX), root.iter("h1")))
+    return any(normalise_line(heading) == line for heading in headings)
 
 
 def _prose_line_words(dump: str) -> int:
@@ -1614,15 +1614,12 @@ def _html_body(
     dump: str,
     chrome_lines: frozenset[str],
     model: UnitModel | None,
-    prose_words: int | None = None,
+    prose_words: int,
 ) -> tuple[list[str], list[str]]:
     """trafilatura's body, replaced by the plain-text path's when trafilatura missed the article
     (``_fallback_body``), else with the prose it dropped inside the article put back when it
-    kept less than ``HTML_RECOVER_SHARE`` of the dump's prose lines (``prose_words`` when the
-    caller has counted them)."""
+    kept less than ``HTML_RECOVER_SHARE`` of the dump's ``prose_words`` (``_prose_line_words``)."""
     found = sum(len(p.split()) for p in paragraphs)
-    if prose_words is None:
-        prose_words = _prose_line_words(dump)  # both tests read it
     fallback = _fallback_body(found, dump, chrome_lines, model, prose_words, paragraphs, root)
     if fallback is not None:
         return fallback
@@ -1688,7 +1685,8 @@ TITLE_H1_MIN_WORDS = 3
 TITLE_SUFFIX_MAX_WORDS = 3
 TITLE_SEPARATOR_RE = re.compile(r"\s+(?:[|\-–—•»:·~/]|::)\s+")
 TITLE_EDGE_CHARS = " |-–—•»:·~/"
-# Headings read for the title: the first few <h1> elements (a page's article heading comes early).
+# Headings read for the title and the repeated-headline test: the first few <h1> elements (a
+# page's article heading comes early).
 TITLE_H1_MAX = 5
 
 
@@ -1720,6 +1718,12 @@ def _drop_short_suffix(title: str) -> str:
         return title
     head = title[: list(TITLE_SEPARATOR_RE.finditer(title))[-1].start()]
     return head if len(TOKEN_RE.findall(head)) >= TITLE_H1_MIN_WORDS else title
+
+
+def page_headings(root) -> list[str]:
+    """The text of the page's first ``TITLE_H1_MAX`` <h1> elements: read for the title and for a
+    headline repeated above the body."""
+    return [" ".join(_normalise_text(tree_visible_text(h)).split()) for _, h in zip(range(TITLE_H1_MAX), root.iter("h1"))]
 
 
 def page_title(meta_title: str | None, headings: list[str], outlet: str | None) -> str | None:
@@ -1838,15 +1842,15 @@ def _clean_html(
             removed.extend(unit.lines)
         else:
             paragraphs.append(unit.text)
+    headings = page_headings(root) if root is not None else []
     paragraphs, removed = _html_body(paragraphs, removed, root, dump, chrome_lines, model, prose_words)
-    paragraphs = _drop_leaked_lines(paragraphs, removed, root)
+    paragraphs = _drop_leaked_lines(paragraphs, removed, headings)
     dateline, agency, rest = _split_dateline(paragraphs[0]) if paragraphs else (None, None, "")
     if dateline:
         paragraphs[0] = rest
     page_date = meta.get("date")  # htmldate, run by _page_metadata on the tree trafilatura read
     outlet = (meta.get("sitename") or "").strip() or agency
     if root is not None:
-        headings = [" ".join(_normalise_text(tree_visible_text(h)).split()) for _, h in zip(range(TITLE_H1_MAX), root.iter("h1"))]
         title = page_title(title, headings, outlet)
     text_meta = _TextMeta(title, outlet, (meta.get("author") or None), dateline, None, None)
     return [p for p in paragraphs if p.strip()], removed, text_meta, meta.get("url"), page_date
